@@ -1,0 +1,63 @@
+"""Place ids -> coordinates, polygons and distances; offline.
+
+Coordinates come from data/places. geopy gives geodesic distances offline; its
+online geocoders are used only through `geocode_online`, which the user must
+turn on (see patrolmap/geocode.py).
+"""
+
+from __future__ import annotations
+
+from geopy.distance import geodesic
+
+from patrolmap.schema import Place
+
+
+def find_place(places: dict[str, Place], name: str) -> Place | None:
+    """A place by id, name or alias, case-insensitive; None when the gazetteer has none."""
+    key = name.strip().casefold()
+    if key in places:
+        return places[key]
+    for place in places.values():
+        if key == place.name.casefold() or key in (a.casefold() for a in place.aliases):
+            return place
+    return None
+
+
+def unwrap_lons(lons: list[float]) -> list[float]:
+    """Shift longitudes by 360 so that no step is longer than 180 degrees.
+
+    A route from Kamchatka (160E) to the Aleutians (-170) then runs east across
+    the 180th meridian (to 190) instead of west round the world.
+    """
+    out: list[float] = []
+    for lon in lons:
+        if out:
+            while lon - out[-1] > 180:
+                lon -= 360
+            while lon - out[-1] < -180:
+                lon += 360
+        out.append(lon)
+    return out
+
+
+def route_coords(places: dict[str, Place], waypoint_ids: tuple[str, ...] | list[str]) -> list[tuple[float, float]]:
+    """(lat, lon) per waypoint, longitudes unwrapped so the line draws the short way."""
+    points = [places[p] for p in waypoint_ids]
+    lons = unwrap_lons([p.lon for p in points])
+    return [(p.lat, lon) for p, lon in zip(points, lons)]
+
+
+def polygon_coords(place: Place) -> list[tuple[float, float]]:
+    """(lon, lat) ring of an approximate area polygon, unwrapped across 180 degrees."""
+    lons = unwrap_lons([lon for lon, _ in place.polygon])
+    return [(lon, lat) for lon, (_, lat) in zip(lons, place.polygon)]
+
+
+def route_length_km(coords: list[tuple[float, float]]) -> float:
+    """Geodesic length (WGS84) of a (lat, lon) path, summed leg by leg."""
+    return sum(geodesic(a, b).km for a, b in zip(coords, coords[1:]))
+
+
+def straits_on_route(places: dict[str, Place], waypoint_ids: tuple[str, ...] | list[str]) -> list[str]:
+    """Names of the straits a route passes through, in order."""
+    return [places[p].name for p in waypoint_ids if places[p].kind == "strait"]

@@ -1,0 +1,386 @@
+"""Events -> folium maps.
+
+Data goes to the browser as a few GeoJSON layers whose features carry their own
+style and their own escaped tooltip, so the map costs one folium object per
+layer, not one per event, and every style lives in this module.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from html import escape
+from pathlib import Path
+
+import folium
+from branca.element import MacroElement, Template
+from folium.utilities import JsCode
+
+from patrolmap.assets import IconPath, use_local_assets
+from patrolmap.gazetteer import polygon_coords, route_coords, route_length_km, straits_on_route
+from patrolmap.viewstate import BASEMAP_DEFAULT
+from patrolmap.schema import COUNTRIES, INCIDENT_LABELS, KIND_LABELS, PROVENANCES, Event, Place
+
+BASEMAP_FILE = Path(__file__).resolve().parent.parent / "data" / "basemap" / "land.geojson"
+DEFAULT_CENTER = (36.0, 140.0)
+DEFAULT_ZOOM = 3
+MAX_ZOOM = 10
+SEA_COLOR = "#dbe7f0"
+LAND_STYLE = {"fillColor": "#f4f1ea", "color": "#9a9a8f", "weight": 0.6, "fillOpacity": 1.0}
+
+# Route colour says who flew or sailed it; line pattern says what kind of event it was.
+PARTICIPANT_COLORS = {
+    "CHN+RUS": "#b2182b",
+    "CHN+IRN+RUS": "#1a7a4c",
+}
+OTHER_COLOR = "#5b4a8b"
+UPLOAD_COLOR = "#e08214"
+KIND_DASH = {"air_patrol": None, "naval_patrol": "10 6", "exercise": "2 6"}
+KIND_WEIGHT = {"air_patrol": 3, "naval_patrol": 3, "exercise": 3}
+AREA_COLOR = "#2c7fb8"
+INCIDENT_SYMBOLS = {
+    "adiz_entry": ("▲", "#d95f02"),
+    "scramble": ("✈", "#1f78b4"),
+    "intercept": ("✈", "#6a3d9a"),
+    "airspace_violation": ("⚠", "#e31a1c"),
+    "landing": ("⬇", "#33a02c"),
+    "warning_shots": ("✸", "#e31a1c"),
+    "protest": ("✉", "#666666"),
+    "tracking": ("◉", "#1f78b4"),
+    "other": ("●", "#666666"),
+}
+
+ONLINE_TILES = {
+    "CartoDB Positron": (
+        "https://{s}.basemaps.cartocdn.com/light_all/{z}/{x}/{y}{r}.png",
+        '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors '
+        '&copy; <a href="https://carto.com/attributions">CARTO</a>',
+    ),
+    "OpenStreetMap": (
+        "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+        '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
+    ),
+    "Esri Ocean": (
+        "https://server.arcgisonline.com/ArcGIS/rest/services/Ocean/World_Ocean_Base/MapServer/tile/{z}/{y}/{x}",
+        "Tiles &copy; Esri &mdash; Sources: GEBCO, NOAA, CHS, OSU, UNH, CSUMB, National Geographic, DeLorme, "
+        "NAVTEQ, and Esri",
+    ),
+}
+BASEMAPS = (BASEMAP_DEFAULT, *ONLINE_TILES)
+
+# Binds each feature's pre-escaped tooltip; text is escaped in Python, once.
+BIND_TOOLTIP = JsCode(
+    """function(feature, layer) {
+        if (feature.properties && feature.properties.tooltip) {
+            layer.bindTooltip(feature.properties.tooltip, {sticky: true});
+        }
+    }"""
+)
+
+
+def participants_key(codes) -> str:
+    return "+".join(sorted(codes))
+
+
+def route_color(event: Event) -> str:
+    if event.origin == "upload":
+        return UPLOAD_COLOR
+    return PARTICIPANT_COLORS.get(participants_key(event.participants), OTHER_COLOR)
+
+
+def route_style(event: Event) -> dict:
+    style = {"color": route_color(event), "weight": KIND_WEIGHT[event.kind], "opacity": 0.9}
+    if KIND_DASH[event.kind]:
+        style["dashArray"] = KIND_DASH[event.kind]
+    return style
+
+
+def area_style(count: int, max_count: int) -> dict:
+    """Areas used by more patrols in the filter are shaded darker."""
+    share = count / max_count if max_count else 0
+    return {
+        "fillColor": AREA_COLOR,
+        "color": AREA_COLOR,
+        "weight": 1,
+        "fillOpacity": round(0.12 + 0.45 * share, 3),
+        "dashArray": "4 4",
+    }
+
+
+def event_label(event: Event) -> str:
+    """'2019-07-23 · Air patrol · First joint ...', unescaped."""
+    return f"{event.date_start} · {KIND_LABELS[event.kind]} · {event.name}"
+
+
+def assets_text(event: Event) -> str:
+    """'RUS: 2 Tu-95MS; CHN: 2 H-6K', unescaped."""
+    by_country: dict[str, list[str]] = {}
+    for asset in event.assets:
+        count = f"{asset.count} " if asset.count is not None else ""
+        by_country.setdefault(asset.country, []).append(f"{count}{asset.type}")
+    return "; ".join(f"{c}: {', '.join(items)}" for c, items in by_country.items())
+
+
+def route_tooltip(event: Event, length_km: float, provenance: str) -> str:
+    lines = [
+        f"<b>{escape(event_label(event))}</b>",
+        escape(" + ".join(COUNTRIES[c] for c in event.participants)),
+    ]
+    if event.assets:
+        lines.append(escape(assets_text(event)))
+    lines.append(f"Route ~{length_km:,.0f} km, {escape(PROVENANCES[provenance])}")
+    if event.origin == "upload":
+        lines.append("<i>Uploaded by you, not curated</i>")
+    lines.append("<i>Click for the event card</i>")
+    return "<br>".join(lines)
+
+
+def routes_geojson(events: list[Event], places: dict[str, Place]) -> dict:
+    """One LineString per event with a route; longitudes unwrapped across 180 degrees."""
+    features = []
+    for event in events:
+        if event.route is None:
+            continue
+        coords = route_coords(places, event.route.waypoints)
+        length = route_length_km(coords)
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "LineString", "coordinates": [[lon, lat] for lat, lon in coords]},
+                "properties": {
+                    "event_id": event.id,
+                    "layer": "route",
+                    "kind": event.kind,
+                    "date": event.date_start.isoformat(),
+                    "participants": list(event.participants),
+                    "length_km": round(length, 1),
+                    "provenance": event.route.provenance,
+                    "straits": straits_on_route(places, event.route.waypoints),
+                    "style": route_style(event),
+                    "tooltip": route_tooltip(event, length, event.route.provenance),
+                },
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}
+
+
+def area_counts(events: list[Event]) -> dict[str, list[str]]:
+    """Area id -> ids of the events (in the filter) that used it."""
+    used: dict[str, list[str]] = {}
+    for event in events:
+        for area in event.areas:
+            used.setdefault(area, []).append(event.id)
+    return used
+
+
+def areas_geojson(events: list[Event], places: dict[str, Place]) -> dict:
+    """One approximate polygon per area used by the events, shaded by how many used it."""
+    used = {a: ids for a, ids in area_counts(events).items() if places[a].polygon}
+    max_count = max((len(ids) for ids in used.values()), default=0)
+    features = []
+    for area_id, event_ids in sorted(used.items()):
+        place = places[area_id]
+        ring = polygon_coords(place)
+        n = len(event_ids)
+        tooltip = (
+            f"<b>{escape(place.name)}</b><br>{n} event{'s' if n != 1 else ''} in the filter"
+            "<br><i>Outline approximate</i>"
+        )
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Polygon", "coordinates": [[list(p) for p in ring + ring[:1]]]},
+                "properties": {
+                    "area_id": area_id,
+                    "layer": "area",
+                    "name": place.name,
+                    "count": n,
+                    "event_ids": event_ids,
+                    "approximate": True,
+                    "style": area_style(n, max_count),
+                    "tooltip": tooltip,
+                },
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}
+
+
+def incidents_geojson(events: list[Event], places: dict[str, Place]) -> dict:
+    """One point per incident (ADIZ entry, scramble, landing...) at its gazetteer place."""
+    features = []
+    for event in events:
+        for n, incident in enumerate(event.incidents):
+            place = places[incident.place]
+            symbol, color = INCIDENT_SYMBOLS[incident.kind]
+            tooltip = (
+                f"<b>{escape(INCIDENT_LABELS[incident.kind])}</b> ({escape(COUNTRIES[incident.actor])})<br>"
+                f"{escape(str(incident.date or event.date_start))} · {escape(place.name)}<br>"
+                f"{escape(incident.description)}<br><i>{escape(event.name)}</i>"
+            )
+            features.append(
+                {
+                    "type": "Feature",
+                    "geometry": {"type": "Point", "coordinates": [place.lon, place.lat]},
+                    "properties": {
+                        "event_id": event.id,
+                        "layer": "incident",
+                        "incident": n,
+                        "kind": incident.kind,
+                        "symbol": symbol,
+                        "color": color,
+                        "tooltip": tooltip,
+                    },
+                }
+            )
+    return {"type": "FeatureCollection", "features": features}
+
+
+# Incidents at the same place are nudged apart so each stays clickable.
+INCIDENT_MARKER = JsCode(
+    """function(feature, latlng) {
+        var p = feature.properties;
+        var icon = L.divIcon({
+            className: 'incident-icon',
+            html: '<span style="color:' + p.color + '">' + p.symbol + '</span>',
+            iconSize: [22, 22], iconAnchor: [11, 11]
+        });
+        return L.marker(latlng, {icon: icon, keyboard: false});
+    }"""
+)
+
+
+class _PointToLayer(MacroElement):
+    """Gives an already-built GeoJson layer a custom pointToLayer (folium has no option for it)."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+        {{ this._parent.get_name() }}.options.pointToLayer = {{ this.js }};
+        {% endmacro %}"""
+    )
+
+    def __init__(self, js: JsCode):
+        super().__init__()
+        self.js = js.js_code
+
+
+def _geojson_layer(data: dict, name: str, interactive: bool = True) -> folium.GeoJson:
+    return folium.GeoJson(
+        data,
+        name=name,
+        on_each_feature=BIND_TOOLTIP if interactive else None,
+        interactive=interactive,
+    )
+
+
+def build_layers(events: list[Event], places: dict[str, Place]) -> list[folium.FeatureGroup]:
+    """The data layers: areas under routes under incidents."""
+    layers = []
+    for name, data in (
+        ("Patrol areas (approximate)", areas_geojson(events, places)),
+        ("Routes", routes_geojson(events, places)),
+    ):
+        group = folium.FeatureGroup(name=name)
+        _geojson_layer(data, name).add_to(group)
+        layers.append(group)
+    incidents = folium.FeatureGroup(name="Incidents")
+    incident_layer = folium.GeoJson(
+        {"type": "FeatureCollection", "features": []}, name="Incidents", on_each_feature=BIND_TOOLTIP
+    )
+    _PointToLayer(INCIDENT_MARKER).add_to(incident_layer)
+    incident_layer.data = incidents_geojson(events, places)
+    incident_layer.add_to(incidents)
+    layers.append(incidents)
+    return layers
+
+
+@lru_cache(maxsize=1)
+def land_geojson() -> dict:
+    """Natural Earth land, each feature carrying the one land style."""
+    data = json.loads(BASEMAP_FILE.read_text(encoding="utf-8"))
+    for feature in data["features"]:
+        feature["properties"] = {"name": feature.get("properties", {}).get("name", ""), "style": LAND_STYLE}
+    return data
+
+
+def base_map(basemap: str = BASEMAPS[0], center=DEFAULT_CENTER, zoom: int = DEFAULT_ZOOM) -> folium.Map:
+    """The map without data layers: offline land outlines, or online tiles when chosen."""
+    use_local_assets()
+    fmap = folium.Map(
+        location=list(center),
+        zoom_start=zoom,
+        tiles=None,
+        min_zoom=2,
+        max_zoom=MAX_ZOOM,
+        control_scale=True,
+        world_copy_jump=False,
+        prefer_canvas=False,
+    )
+    fmap.options["max_zoom"] = MAX_ZOOM  # MarkerCluster needs it when tiles=None
+    IconPath().add_to(fmap)
+    fmap.get_root().header.add_child(
+        folium.Element(
+            f"<style>.leaflet-container{{background:{SEA_COLOR};}}"
+            ".incident-icon span{font-size:18px;text-shadow:0 0 3px #fff,0 0 3px #fff;}</style>"
+        )
+    )
+    if basemap in ONLINE_TILES:
+        url, attribution = ONLINE_TILES[basemap]
+        folium.TileLayer(url, attr=attribution, name=basemap, max_zoom=MAX_ZOOM).add_to(fmap)
+    else:
+        folium.GeoJson(land_geojson(), name="Land (Natural Earth, offline)", interactive=False).add_to(fmap)
+    return fmap
+
+
+def build_map(
+    events: list[Event],
+    places: dict[str, Place],
+    basemap: str = BASEMAPS[0],
+    center=DEFAULT_CENTER,
+    zoom: int = DEFAULT_ZOOM,
+) -> folium.Map:
+    """A complete map (base + data layers + legend + layer control), for export and tests."""
+    fmap = base_map(basemap, center, zoom)
+    for layer in build_layers(events, places):
+        layer.add_to(fmap)
+    Legend().add_to(fmap)
+    folium.LayerControl(collapsed=True).add_to(fmap)
+    return fmap
+
+
+class Legend(MacroElement):
+    """A fixed legend in the map's corner; its text is static, not from records."""
+
+    _template = Template(
+        """{% macro html(this, kwargs) %}
+        <div class="patrol-legend" style="position:absolute; bottom:24px; left:10px; z-index:1000;
+             background:rgba(255,255,255,.92); padding:6px 9px; border:1px solid #999; border-radius:4px;
+             font:12px/1.35 sans-serif; color:#222;">
+          <b>Legend</b><br>
+          {% for label, color in this.colors %}
+          <span style="display:inline-block;width:22px;border-top:3px solid {{ color }};
+                vertical-align:middle"></span> {{ label }}<br>
+          {% endfor %}
+          {% for label, dash in this.dashes %}
+          <svg width="22" height="6"><line x1="0" y1="3" x2="22" y2="3" stroke="#444" stroke-width="2.5"
+               {% if dash %}stroke-dasharray="{{ dash }}"{% endif %}/></svg> {{ label }}<br>
+          {% endfor %}
+          <span style="display:inline-block;width:14px;height:10px;background:#2c7fb8;opacity:.45"></span>
+          Patrol area (darker = more events; outline approximate)<br>
+          {% for label, symbol, color in this.incidents %}<span style="color:{{ color }}">{{ symbol }}</span>
+          {{ label }}&nbsp; {% if loop.index is even %}<br>{% endif %}{% endfor %}
+          <br>→ arrows show direction of travel
+        </div>
+        {% endmacro %}"""
+    )
+
+    def __init__(self):
+        super().__init__()
+        self._name = "Legend"
+        self.colors = [
+            ("Russia + China", PARTICIPANT_COLORS["CHN+RUS"]),
+            ("Russia + China + Iran", PARTICIPANT_COLORS["CHN+IRN+RUS"]),
+            ("Other participants", OTHER_COLOR),
+            ("Your uploaded events", UPLOAD_COLOR),
+        ]
+        self.dashes = [(KIND_LABELS[k], KIND_DASH[k]) for k in KIND_DASH]
+        self.incidents = [(INCIDENT_LABELS[k], s, c) for k, (s, c) in INCIDENT_SYMBOLS.items() if k != "other"]

@@ -1,0 +1,280 @@
+"""The only module that imports streamlit: cached loaders, shared sidebar, URL state."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import streamlit as st
+
+from patrolmap import cards, load, maps
+from patrolmap.filters import Filters, filter_events
+from patrolmap.schema import COUNTRIES, KIND_LABELS, KINDS
+from patrolmap.viewstate import ViewState, parse_view, view_to_params
+
+MAP_KEY = "patrol_map"
+
+
+@st.cache_resource(show_spinner="Loading and checking data/ ...")
+def load_dataset() -> load.Dataset:
+    """Read and validate data/ once per server process; filter changes never reload it."""
+    return load.load_dataset()
+
+
+@st.cache_resource
+def load_frame() -> "load.pd.DataFrame":
+    return load.events_frame(load_dataset().events)
+
+
+def page_setup(title: str) -> load.Dataset:
+    st.set_page_config(page_title=f"{title} · Russia–China joint patrols", page_icon="🛩️", layout="wide")
+    dataset = load_dataset()
+    show_data_errors(dataset.errors)
+    return dataset
+
+
+def show_data_errors(errors: list[load.DataError]) -> None:
+    """A banner listing every rejected record; nothing is dropped silently."""
+    if not errors:
+        return
+    with st.expander(f"⚠️ {len(errors)} problem(s) in the data: those records were not loaded", expanded=True):
+        st.dataframe(
+            [
+                {"file": e.file, "record": e.record, "field": e.field, "value": repr(e.value), "expected": e.expected}
+                for e in errors
+            ],
+            hide_index=True,
+            use_container_width=True,
+        )
+
+
+def _query_view() -> ViewState:
+    """The view named by the URL, remembered for this session once read."""
+    if "view" not in st.session_state:
+        view, problems = parse_view(st.query_params.to_dict(), maps.BASEMAPS)
+        st.session_state["view"] = view
+        st.session_state["view_problems"] = problems
+    return st.session_state["view"]
+
+
+def sidebar_filters(frame, show_basemap: bool = False) -> tuple[Filters, ViewState]:
+    """Sidebar filters whose state lives in the URL; returns the filters and the view."""
+    view = _query_view()
+    for problem in st.session_state.get("view_problems", []):
+        st.sidebar.warning(problem)
+    years_all = (int(frame["year"].min()), int(frame["year"].max())) if len(frame) else (2019, date.today().year)
+    sidebar = st.sidebar
+    sidebar.header("Filters")
+    years = view.years or years_all
+    years = (max(years[0], years_all[0]), min(years[1], years_all[1]))
+    if years[0] > years[1]:
+        years = years_all
+    if years_all[0] < years_all[1]:
+        years = sidebar.slider("Years", years_all[0], years_all[1], value=years, key="w_years")
+    kinds = sidebar.multiselect(
+        "Kind",
+        KINDS,
+        default=[k for k in view.kinds if k in KINDS],
+        format_func=KIND_LABELS.get,
+        key="w_kinds",
+        placeholder="All kinds",
+    )
+    present = sorted({c for codes in frame["participants"] for c in codes})
+    countries = sidebar.multiselect(
+        "Country took part",
+        present,
+        default=[c for c in view.countries if c in present],
+        format_func=lambda c: f"{COUNTRIES.get(c, c)} ({c})",
+        key="w_countries",
+        placeholder="All countries",
+    )
+    basemap = view.basemap
+    if show_basemap:
+        sidebar.header("Basemap")
+        basemap = sidebar.selectbox(
+            "Basemap",
+            maps.BASEMAPS,
+            index=maps.BASEMAPS.index(view.basemap) if view.basemap in maps.BASEMAPS else 0,
+            key="w_basemap",
+            help="The offline basemap needs no internet. Online tiles load from their provider.",
+        )
+        if basemap != maps.BASEMAPS[0]:
+            sidebar.caption("Online tiles are requested from the provider; offline networks show no tiles.")
+    filters = Filters(
+        years=None if tuple(years) == years_all else tuple(years),
+        countries=tuple(countries),
+        kinds=tuple(kinds),
+    )
+    view = ViewState(
+        years=filters.years,
+        kinds=filters.kinds,
+        countries=filters.countries,
+        basemap=basemap,
+        event=view.event,
+    )
+    remember_view(view)
+    return filters, view
+
+
+def remember_view(view: ViewState) -> None:
+    """Write the view into the URL so the address reopens it."""
+    st.session_state["view"] = view
+    params = view_to_params(view)
+    if params != st.query_params.to_dict():
+        st.query_params.from_dict(params)
+
+
+def filtered(frame, filters: Filters):
+    return filter_events(frame, filters)
+
+
+def render_map(events, places, view: ViewState, height: int = 620) -> dict | None:
+    """The map, its data layers updated in place so the analyst's pan and zoom survive filter changes.
+
+    Only a click on a feature reruns the app (returned_objects); panning and zooming do not.
+    """
+    from streamlit_folium import st_folium
+
+    base = _base_map(view.basemap)
+    layers = maps.build_layers(events, places)
+    return st_folium(
+        base,
+        key=f"{MAP_KEY}-{view.basemap}",
+        height=height,
+        use_container_width=True,
+        feature_group_to_add=layers,
+        layer_control=maps.folium.LayerControl(collapsed=True),
+        returned_objects=["last_active_drawing"],
+    )
+
+
+@st.cache_resource
+def _base_map(basemap: str):
+    return maps.base_map(basemap)
+
+
+def clicked_event(result: dict | None) -> tuple[str, list[str]]:
+    """(event id, area event ids) of the feature the analyst last clicked."""
+    feature = (result or {}).get("last_active_drawing") or {}
+    props = feature.get("properties") or {}
+    return str(props.get("event_id", "")), list(props.get("event_ids", []))
+
+
+def render_card(card: cards.Card) -> None:
+    """The event card. Every record text goes through md_escape or a dataframe cell."""
+    esc = cards.md_escape
+    st.subheader(card.title)
+    st.caption(card.subtitle)
+    if card.summary:
+        st.markdown(esc(card.summary))
+    if card.firsts:
+        st.markdown("**Firsts:** " + "; ".join(esc(f) for f in card.firsts))
+    left, right = st.columns(2)
+    with left:
+        st.markdown("**Assets per side** (as reported)")
+        if card.assets:
+            st.dataframe(card.assets, hide_index=True, use_container_width=True)
+        else:
+            st.caption("No source names the assets.")
+    with right:
+        st.markdown("**Route**")
+        if card.route:
+            st.markdown(esc(card.route["waypoints"]))
+            st.markdown(
+                f"Distance along the waypoints: **~{card.route['length_km']:,} km** (geodesic, "
+                "computed from approximate waypoints)  \n"
+                f"Straits transited: {esc(', '.join(card.route['straits']) or 'none named')}  \n"
+                f"Geometry: {esc(card.route['provenance'])}"
+            )
+            if card.route["note"]:
+                st.caption(esc(card.route["note"]))
+        else:
+            st.caption("No source describes a route; only the areas are shown.")
+    if card.claims:
+        st.markdown("**What each source claims**" + (" · ⚠ sources disagree" if card.disputes else ""))
+        st.dataframe(card.claims, hide_index=True, use_container_width=True)
+        for dispute in card.disputes:
+            st.warning(f"Disputed {esc(dispute['field'])}: {esc(dispute['note'])}")
+    if card.incidents:
+        st.markdown("**Incidents and responses**")
+        st.dataframe(card.incidents, hide_index=True, use_container_width=True)
+    if card.unknown:
+        st.caption("Looked for and not found in any source: " + esc(", ".join(card.unknown)))
+    st.markdown("**Sources**")
+    for source in card.sources:
+        title = esc(source["title"])
+        line = f"[{title}]({source['url']})" if source["url"] else f"{title} (link withheld: not http/https)"
+        st.markdown(
+            f"- {esc(source['producer'])}: {line} · published {esc(source['published'])}"
+            f" · accessed {esc(source['accessed'])} · {esc(source['kind'])}"
+        )
+
+
+def events_by_id(ids) -> list:
+    """Event records for the ids, in the frame's order."""
+    index = {e.id: e for e in load_dataset().events}
+    return [index[i] for i in ids if i in index]
+
+
+def render_home(cov: dict) -> None:
+    st.title("Russia–China joint military patrols")
+    st.markdown(
+        "An open reference map of the joint strategic air patrols Russia and China have flown since July 2019, "
+        "their joint naval patrols since 2021, and the drills they hold with Iran. Every event cites its "
+        "sources; where the Russian, Chinese, Japanese, Korean or US accounts differ, each claim is kept with "
+        "its source. Areas and routes are drawn from descriptions and are **approximate**."
+    )
+    cols = st.columns(4)
+    cols[0].metric("Events", cov["n_events"])
+    cols[1].metric("First", str(cov["first"] or "–"))
+    cols[2].metric("Latest", str(cov["last"] or "–"))
+    cols[3].metric("Sources cited", cov["n_sources"])
+    st.markdown(
+        " · ".join(f"{kind}: **{n}**" for kind, n in cov["by_kind"].items())
+        + f"  \nData version **{cov['version']}**, last reviewed **{cov['last_reviewed']}**; "
+        f"licence: {cards.md_escape(cov['licence'])}."
+    )
+    st.page_link("pages/1_Map.py", label="Open the map", icon="🗺️")
+    st.subheader("How to cite")
+    from patrolmap.about import citation
+
+    st.code(citation(cov), language=None, wrap_lines=True)
+    st.caption(
+        "Works offline: maps, basemap and scripts are served by this app; nothing is fetched from the "
+        "internet unless you choose online tiles or online geocoding."
+    )
+
+
+def render_map_header(n_shown: int, n_all: int, filters: Filters) -> None:
+    st.title("Map of joint patrols")
+    st.markdown(f"**{n_shown}** of {n_all} events shown · {cards.md_escape(filters.describe())}")
+
+
+def render_selection(result, view: ViewState, dataset: load.Dataset, events: list) -> None:
+    """Event picker fed by map clicks; the chosen event's card and its place in the URL."""
+    clicked, area_events = clicked_event(result)
+    last = st.session_state.get("last_click")
+    if (clicked, tuple(area_events)) != last:
+        st.session_state["last_click"] = (clicked, tuple(area_events))
+        if clicked:
+            st.session_state["w_event"] = clicked
+        elif area_events:
+            st.session_state["w_event"] = area_events[-1]
+    ids = [e.id for e in events]
+    by_id = {e.id: e for e in events}
+    if st.session_state.get("w_event") not in ["", *ids]:
+        st.session_state["w_event"] = view.event if view.event in ids else ""
+    if "w_event" not in st.session_state:
+        st.session_state["w_event"] = view.event if view.event in ids else ""
+    chosen = st.selectbox(
+        "Event card: click a route, area or marker on the map, or pick an event",
+        ["", *ids],
+        format_func=lambda i: maps.event_label(by_id[i]) if i else "—",
+        key="w_event",
+    )
+    if area_events and not clicked:
+        names = ", ".join(maps.event_label(by_id[i]) for i in area_events if i in by_id)
+        st.caption("Events in the clicked area: " + cards.md_escape(names))
+    remember_view(ViewState(view.years, view.kinds, view.countries, view.basemap, chosen))
+    if chosen:
+        with st.container(border=True):
+            render_card(cards.event_card(by_id[chosen], dataset.places))

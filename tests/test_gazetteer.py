@@ -1,0 +1,60 @@
+import pytest
+
+from conftest import PLACES
+from patrolmap.gazetteer import find_place, route_coords, route_length_km, straits_on_route, unwrap_lons
+
+
+@pytest.mark.parametrize(
+    "name, expected",
+    [
+        ("sea-of-japan", "sea-of-japan"),
+        ("Sea of Japan", "sea-of-japan"),
+        ("east sea", "sea-of-japan"),  # alias, case-insensitive
+        ("Korea Strait", "tsushima-strait"),
+        ("  Miyako Strait ", "miyako-strait"),
+        ("Atlantis", None),
+    ],
+)
+def test_find_place(name, expected):
+    place = find_place(PLACES, name)
+    assert (place.id if place else None) == expected
+
+
+@pytest.mark.parametrize(
+    "lons, expected",
+    [
+        ([130, 140, 150], [130, 140, 150]),
+        ([160, -175], [160, 185]),  # Kamchatka -> Aleutians goes east over 180
+        ([-175, 160], [-175, -200]),  # and back west
+        ([170, -170, 170], [170, 190, 170]),
+        ([58, 60], [58, 60]),
+    ],
+)
+def test_unwrap_lons(lons, expected):
+    assert unwrap_lons(lons) == expected
+
+
+def test_route_across_180_is_short():
+    coords = route_coords(PLACES, ["kamchatka", "aleutians"])
+    assert abs(coords[1][1] - coords[0][1]) < 180
+    # ~1,700 km, not the 38,000 km of the way round the world
+    assert 1500 < route_length_km(coords) < 1900
+
+
+@pytest.mark.parametrize(
+    "waypoints, km_low, km_high",
+    [
+        # Tsushima Strait (34.3N 129.4E) to Miyako Strait (25.3N 126.0E): about 1,050 km
+        (["tsushima-strait", "miyako-strait"], 950, 1150),
+        (["tsushima-strait", "tsushima-strait"], 0, 0.001),
+    ],
+)
+def test_route_length_geodesic(waypoints, km_low, km_high):
+    assert km_low <= route_length_km(route_coords(PLACES, waypoints)) <= km_high
+
+
+def test_straits_on_route():
+    assert straits_on_route(PLACES, ["sea-of-japan", "tsushima-strait", "east-china-sea", "miyako-strait"]) == [
+        "Tsushima Strait",
+        "Miyako Strait",
+    ]
