@@ -89,7 +89,7 @@ def event_card(event: Event, places: dict[str, Place]) -> Card:
             {
                 "kind": INCIDENT_LABELS[i.kind],
                 "by": COUNTRIES[i.actor],
-                "where": places[i.place].name,
+                "where": places[i.place].name if i.place else "not reported",
                 "date": str(i.date or ""),
                 "what": i.description,
                 "source": sources_by_id[i.source].producer,

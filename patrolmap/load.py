@@ -319,7 +319,8 @@ def parse_event(
             Incident(
                 kind=rec.choice(item, "kind", INCIDENT_KINDS),
                 actor=rec.country(item.get("actor"), "incidents.actor"),
-                place=rec.place(item.get("place"), "incidents.place", places),
+                # No place when the source gives none: the card lists it, the map cannot.
+                place=rec.place(item["place"], "incidents.place", places) if item.get("place") is not None else "",
                 date=rec.day(item, "date", required=False),
                 description=rec.text(item, "description"),
                 source=cited(item.get("source"), "incidents.source"),
@@ -408,6 +409,8 @@ def _check_disputes(rec: _Record, claims: list[Claim], disputes: list[tuple[str,
     """A field whose claims disagree must be listed in disputes, so no conflict hides."""
     values: dict[str, set] = {}
     for claim in claims:
+        if claim.field == "other":  # free-form notes, each about a different fact
+            continue
         values.setdefault(claim.field, set()).add(repr(claim.value))
     disputed = {name for name, _ in disputes}
     for name, distinct in values.items():

@@ -8,20 +8,23 @@ layer, not one per event, and every style lives in this module.
 from __future__ import annotations
 
 import json
+import math
 from functools import lru_cache
 from html import escape
 from pathlib import Path
 
 import folium
 from branca.element import MacroElement, Template
+from folium.elements import JSCSSMixin
 from folium.utilities import JsCode
 
-from patrolmap.assets import IconPath, use_local_assets
+from patrolmap.assets import STATIC_URL, TEXTPATH_JS, IconPath, use_local_assets
 from patrolmap.gazetteer import polygon_coords, route_coords, route_length_km, straits_on_route
 from patrolmap.viewstate import BASEMAP_DEFAULT
 from patrolmap.schema import COUNTRIES, INCIDENT_LABELS, KIND_LABELS, PROVENANCES, Event, Place
 
-BASEMAP_FILE = Path(__file__).resolve().parent.parent / "data" / "basemap" / "land.geojson"
+LAND_FILE = Path(__file__).resolve().parent.parent / "static" / "basemap" / "land.geojson"
+LAND_URL = "/app/static/basemap/land.geojson"
 DEFAULT_CENTER = (36.0, 140.0)
 DEFAULT_ZOOM = 3
 MAX_ZOOM = 10
@@ -68,11 +71,17 @@ ONLINE_TILES = {
 }
 BASEMAPS = (BASEMAP_DEFAULT, *ONLINE_TILES)
 
-# Binds each feature's pre-escaped tooltip; text is escaped in Python, once.
-BIND_TOOLTIP = JsCode(
+# Binds each feature's tooltip (escaped in Python, once) and draws arrows along routes in the
+# direction of travel (leaflet-textpath; the text is a fixed glyph, never record text).
+BIND_FEATURE = JsCode(
     """function(feature, layer) {
-        if (feature.properties && feature.properties.tooltip) {
-            layer.bindTooltip(feature.properties.tooltip, {sticky: true});
+        var p = feature.properties || {};
+        if (p.tooltip) {
+            layer.bindTooltip(p.tooltip, {sticky: true});
+        }
+        if (p.layer === 'route' && layer.setText) {
+            layer.setText('    \u27A4    ', {repeat: true, offset: 4,
+                attributes: {fill: p.style.color, 'font-size': '13px', 'font-weight': 'bold'}});
         }
     }"""
 )
@@ -206,11 +215,19 @@ def areas_geojson(events: list[Event], places: dict[str, Place]) -> dict:
 
 
 def incidents_geojson(events: list[Event], places: dict[str, Place]) -> dict:
-    """One point per incident (ADIZ entry, scramble, landing...) at its gazetteer place."""
+    """One point per incident (ADIZ entry, scramble, landing...) at its gazetteer place.
+
+    Incidents at the same place are fanned out slightly so that each stays clickable.
+    """
+    seen: dict[str, int] = {}
     features = []
     for event in events:
         for n, incident in enumerate(event.incidents):
+            if not incident.place:
+                continue
             place = places[incident.place]
+            nth = seen.get(incident.place, 0)
+            seen[incident.place] = nth + 1
             symbol, color = INCIDENT_SYMBOLS[incident.kind]
             tooltip = (
                 f"<b>{escape(INCIDENT_LABELS[incident.kind])}</b> ({escape(COUNTRIES[incident.actor])})<br>"
@@ -220,7 +237,7 @@ def incidents_geojson(events: list[Event], places: dict[str, Place]) -> dict:
             features.append(
                 {
                     "type": "Feature",
-                    "geometry": {"type": "Point", "coordinates": [place.lon, place.lat]},
+                    "geometry": {"type": "Point", "coordinates": _fan_out(place.lon, place.lat, nth)},
                     "properties": {
                         "event_id": event.id,
                         "layer": "incident",
@@ -235,7 +252,15 @@ def incidents_geojson(events: list[Event], places: dict[str, Place]) -> dict:
     return {"type": "FeatureCollection", "features": features}
 
 
-# Incidents at the same place are nudged apart so each stays clickable.
+def _fan_out(lon: float, lat: float, nth: int) -> list[float]:
+    """The nth marker at one place goes on a small spiral round it (display only, ~0.35 deg apart)."""
+    if nth == 0:
+        return [lon, lat]
+    angle = nth * 2.4  # golden angle in radians, so markers never line up
+    radius = 0.35 * math.sqrt(nth)
+    return [round(lon + radius * math.cos(angle), 4), round(lat + radius * math.sin(angle), 4)]
+
+
 INCIDENT_MARKER = JsCode(
     """function(feature, latlng) {
         var p = feature.properties;
@@ -249,61 +274,72 @@ INCIDENT_MARKER = JsCode(
 )
 
 
-class _PointToLayer(MacroElement):
-    """Gives an already-built GeoJson layer a custom pointToLayer (folium has no option for it)."""
-
-    _template = Template(
-        """{% macro script(this, kwargs) %}
-        {{ this._parent.get_name() }}.options.pointToLayer = {{ this.js }};
-        {% endmacro %}"""
-    )
-
-    def __init__(self, js: JsCode):
-        super().__init__()
-        self.js = js.js_code
-
-
-def _geojson_layer(data: dict, name: str, interactive: bool = True) -> folium.GeoJson:
-    return folium.GeoJson(
-        data,
-        name=name,
-        on_each_feature=BIND_TOOLTIP if interactive else None,
-        interactive=interactive,
-    )
+def _geojson_layer(data: dict, name: str, **options) -> folium.FeatureGroup:
+    group = folium.FeatureGroup(name=name)
+    folium.GeoJson(data, name=name, on_each_feature=BIND_FEATURE, **options).add_to(group)
+    return group
 
 
 def build_layers(events: list[Event], places: dict[str, Place]) -> list[folium.FeatureGroup]:
-    """The data layers: areas under routes under incidents."""
-    layers = []
-    for name, data in (
-        ("Patrol areas (approximate)", areas_geojson(events, places)),
-        ("Routes", routes_geojson(events, places)),
-    ):
-        group = folium.FeatureGroup(name=name)
-        _geojson_layer(data, name).add_to(group)
-        layers.append(group)
-    incidents = folium.FeatureGroup(name="Incidents")
-    incident_layer = folium.GeoJson(
-        {"type": "FeatureCollection", "features": []}, name="Incidents", on_each_feature=BIND_TOOLTIP
+    """The data layers, bottom to top: areas, routes, incidents."""
+    return [
+        _geojson_layer(areas_geojson(events, places), "Patrol areas (approximate)"),
+        _geojson_layer(routes_geojson(events, places), "Routes"),
+        _geojson_layer(incidents_geojson(events, places), "Incidents", point_to_layer=INCIDENT_MARKER),
+    ]
+
+
+class LandLayer(MacroElement):
+    """Natural Earth land in its own pane under the data layers, fetched from the app's static
+    files, or embedded when data is given (standalone export)."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+        {{ this._parent.get_name() }}.createPane('land');
+        {{ this._parent.get_name() }}.getPane('land').style.zIndex = 250;
+        var {{ this.get_name() }} = L.geoJson(null, {pane: 'land', interactive: false,
+            style: {{ this.style|tojson }}}).addTo({{ this._parent.get_name() }});
+        {%- if this.data %}
+        {{ this.get_name() }}.addData({{ this.data|tojson }});
+        {%- else %}
+        fetch({{ this.url|tojson }}).then(function(r) { return r.json(); })
+            .then(function(d) { {{ this.get_name() }}.addData(d); });
+        {%- endif %}
+        {% endmacro %}"""
     )
-    _PointToLayer(INCIDENT_MARKER).add_to(incident_layer)
-    incident_layer.data = incidents_geojson(events, places)
-    incident_layer.add_to(incidents)
-    layers.append(incidents)
-    return layers
+
+    def __init__(self, data: dict | None = None, url: str = LAND_URL):
+        super().__init__()
+        self._name = "LandLayer"
+        self.data = data
+        self.url = url
+        self.style = LAND_STYLE
+
+
+class RouteArrowScript(JSCSSMixin, MacroElement):
+    """Loads leaflet-textpath, which draws the direction arrows along each route."""
+
+    _template = Template("")
+    default_js = [("polylinetextpath", f"{STATIC_URL}/{TEXTPATH_JS}")]
 
 
 @lru_cache(maxsize=1)
 def land_geojson() -> dict:
     """Natural Earth land, each feature carrying the one land style."""
-    data = json.loads(BASEMAP_FILE.read_text(encoding="utf-8"))
+    data = json.loads(LAND_FILE.read_text(encoding="utf-8"))
     for feature in data["features"]:
         feature["properties"] = {"name": feature.get("properties", {}).get("name", ""), "style": LAND_STYLE}
     return data
 
 
-def base_map(basemap: str = BASEMAPS[0], center=DEFAULT_CENTER, zoom: int = DEFAULT_ZOOM) -> folium.Map:
-    """The map without data layers: offline land outlines, or online tiles when chosen."""
+def base_map(
+    basemap: str = BASEMAPS[0], center=DEFAULT_CENTER, zoom: int = DEFAULT_ZOOM, embed_land: bool = False
+) -> folium.Map:
+    """The map without data layers: offline land outlines, or online tiles when chosen.
+
+    In the app the land outlines load from the app's own static files (cached by the browser,
+    not resent on every rerun); embed_land=True puts them inside the map for a standalone file.
+    """
     use_local_assets()
     fmap = folium.Map(
         location=list(center),
@@ -327,7 +363,9 @@ def base_map(basemap: str = BASEMAPS[0], center=DEFAULT_CENTER, zoom: int = DEFA
         url, attribution = ONLINE_TILES[basemap]
         folium.TileLayer(url, attr=attribution, name=basemap, max_zoom=MAX_ZOOM).add_to(fmap)
     else:
-        folium.GeoJson(land_geojson(), name="Land (Natural Earth, offline)", interactive=False).add_to(fmap)
+        LandLayer(land_geojson() if embed_land else None).add_to(fmap)
+    RouteArrowScript().add_to(fmap)
+    Legend().add_to(fmap)
     return fmap
 
 
@@ -339,10 +377,9 @@ def build_map(
     zoom: int = DEFAULT_ZOOM,
 ) -> folium.Map:
     """A complete map (base + data layers + legend + layer control), for export and tests."""
-    fmap = base_map(basemap, center, zoom)
+    fmap = base_map(basemap, center, zoom, embed_land=True)
     for layer in build_layers(events, places):
         layer.add_to(fmap)
-    Legend().add_to(fmap)
     folium.LayerControl(collapsed=True).add_to(fmap)
     return fmap
 

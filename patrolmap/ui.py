@@ -43,7 +43,7 @@ def show_data_errors(errors: list[load.DataError]) -> None:
                 for e in errors
             ],
             hide_index=True,
-            use_container_width=True,
+            width="stretch",
         )
 
 
@@ -56,7 +56,7 @@ def _query_view() -> ViewState:
     return st.session_state["view"]
 
 
-def sidebar_filters(frame, show_basemap: bool = False) -> tuple[Filters, ViewState]:
+def sidebar_filters(frame, show_basemap: bool = False, show_search: bool = False) -> tuple[Filters, ViewState]:
     """Sidebar filters whose state lives in the URL; returns the filters and the view."""
     view = _query_view()
     for problem in st.session_state.get("view_problems", []):
@@ -87,6 +87,7 @@ def sidebar_filters(frame, show_basemap: bool = False) -> tuple[Filters, ViewSta
         key="w_countries",
         placeholder="All countries",
     )
+    text = sidebar.text_input("Search names and ids", key="w_text") if show_search else ""
     basemap = view.basemap
     if show_basemap:
         sidebar.header("Basemap")
@@ -103,6 +104,7 @@ def sidebar_filters(frame, show_basemap: bool = False) -> tuple[Filters, ViewSta
         years=None if tuple(years) == years_all else tuple(years),
         countries=tuple(countries),
         kinds=tuple(kinds),
+        text=text.strip(),
     )
     view = ViewState(
         years=filters.years,
@@ -172,7 +174,7 @@ def render_card(card: cards.Card) -> None:
     with left:
         st.markdown("**Assets per side** (as reported)")
         if card.assets:
-            st.dataframe(card.assets, hide_index=True, use_container_width=True)
+            st.dataframe(card.assets, hide_index=True, width="stretch")
         else:
             st.caption("No source names the assets.")
     with right:
@@ -191,12 +193,12 @@ def render_card(card: cards.Card) -> None:
             st.caption("No source describes a route; only the areas are shown.")
     if card.claims:
         st.markdown("**What each source claims**" + (" · ⚠ sources disagree" if card.disputes else ""))
-        st.dataframe(card.claims, hide_index=True, use_container_width=True)
+        st.dataframe(card.claims, hide_index=True, width="stretch")
         for dispute in card.disputes:
             st.warning(f"Disputed {esc(dispute['field'])}: {esc(dispute['note'])}")
     if card.incidents:
         st.markdown("**Incidents and responses**")
-        st.dataframe(card.incidents, hide_index=True, use_container_width=True)
+        st.dataframe(card.incidents, hide_index=True, width="stretch")
     if card.unknown:
         st.caption("Looked for and not found in any source: " + esc(", ".join(card.unknown)))
     st.markdown("**Sources**")
@@ -278,3 +280,116 @@ def render_selection(result, view: ViewState, dataset: load.Dataset, events: lis
     if chosen:
         with st.container(border=True):
             render_card(cards.event_card(by_id[chosen], dataset.places))
+
+
+def render_charts(page: str, shown, filters: Filters, chart_list: list) -> None:
+    st.title(page)
+    st.markdown(f"**{len(shown)}** events · {cards.md_escape(filters.describe())}")
+    if shown.empty:
+        st.info("No event matches the filters.")
+        return
+    for chart in chart_list:
+        st.altair_chart(chart, width="stretch")
+
+
+EVENT_COLUMNS = {
+    "date_start": st.column_config.DateColumn("Start", format="YYYY-MM-DD"),
+    "date_end": st.column_config.DateColumn("End", format="YYYY-MM-DD"),
+    "kind": "Kind",
+    "name": "Event",
+    "participants": "Participants",
+    "aircraft": st.column_config.NumberColumn("Aircraft", help="Sum of reported aircraft counts"),
+    "ships": st.column_config.NumberColumn("Ships", help="Sum of reported ship and submarine counts"),
+    "n_sources": st.column_config.NumberColumn("Sources"),
+    "disputed": st.column_config.TextColumn("Disputed", help="Fields on which sources disagree"),
+    "id": "Id",
+}
+
+
+def render_events_table(shown, view: ViewState, dataset: load.Dataset) -> None:
+    st.title("Events")
+    st.markdown(f"**{len(shown)}** events · select a row to open its card; click a header to sort.")
+    table = shown[list(EVENT_COLUMNS)].assign(participants=shown["participants"].map(", ".join))
+    picked = st.dataframe(
+        table,
+        column_config=EVENT_COLUMNS,
+        hide_index=True,
+        width="stretch",
+        on_select="rerun",
+        selection_mode="single-row",
+        key="events_table",
+    )
+    rows = picked.selection.rows if picked else []
+    chosen = table.iloc[rows[0]]["id"] if rows else (view.event if view.event in set(table["id"]) else "")
+    remember_view(ViewState(view.years, view.kinds, view.countries, view.basemap, chosen))
+    if chosen:
+        event = events_by_id([chosen])[0]
+        with st.container(border=True):
+            render_card(cards.event_card(event, dataset.places))
+
+
+def render_catalogue(catalogue: list[dict], assets) -> None:
+    st.title("Aircraft and ships")
+    if not catalogue:
+        st.info("The catalogue data/assets.yaml is empty.")
+    else:
+        rows = [
+            {
+                "type": str(item.get("type", "")),
+                "name": str(item.get("name", "")),
+                "country": str(item.get("country", "")),
+                "role": str(item.get("role", "")),
+                "aliases": ", ".join(str(a) for a in item.get("aliases") or []),
+                "events in filter": int((assets["type"] == item.get("type")).sum()) if len(assets) else 0,
+                "note": str(item.get("note", "")),
+                "source": str((item.get("source") or {}).get("url", "")),
+            }
+            for item in catalogue
+            if isinstance(item, dict)
+        ]
+        st.dataframe(
+            rows,
+            hide_index=True,
+            width="stretch",
+            column_config={"source": st.column_config.LinkColumn("Source")},
+        )
+    if len(assets):
+        st.subheader("Reported in the events in the filter")
+        summary = assets.groupby(["type", "country", "role"], dropna=False).agg(
+            events=("event", "nunique"), reported=("count", "sum")
+        )
+        st.dataframe(summary.reset_index(), hide_index=True, width="stretch")
+
+
+def render_about(cov: dict, dataset: load.Dataset) -> None:
+    from patrolmap.about import citation
+
+    meta = dataset.meta or {}
+    esc = cards.md_escape
+    st.title("About the data")
+    st.markdown(esc(meta.get("description", "")))
+    st.subheader("Coverage")
+    st.markdown(
+        f"**{cov['n_events']}** events from **{cov['first']}** to **{cov['last']}**, "
+        f"**{cov['n_sources']}** source citations, **{cov['n_places']}** gazetteer places. "
+        f"Data version **{esc(cov['version'])}**, last reviewed **{esc(cov['last_reviewed'])}**."
+    )
+    st.dataframe([{"kind": k, "events": n} for k, n in cov["by_kind"].items()], hide_index=True)
+    if meta.get("method"):
+        st.subheader("Method")
+        for line in meta["method"]:
+            st.markdown("- " + esc(line))
+    st.subheader("Licence")
+    st.markdown(esc(cov["licence"]))
+    st.subheader("How to cite")
+    st.code(citation(cov), language=None, wrap_lines=True)
+    if meta.get("changes"):
+        st.subheader("Change log")
+        st.dataframe(meta["changes"], hide_index=True, width="stretch")
+    resources = meta.get("resources") or []
+    if resources:
+        st.subheader("Files and fields")
+        for resource in resources:
+            with st.expander(f"{resource.get('path', '')}: {resource.get('title', '')}"):
+                fields = (resource.get("schema") or {}).get("fields") or []
+                st.dataframe(fields, hide_index=True, width="stretch")

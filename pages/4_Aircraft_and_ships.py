@@ -1,0 +1,12 @@
+"""The catalogue of aircraft and ship types, with counts by type and year."""
+
+from patrolmap import charts, ui
+
+dataset = ui.page_setup("Aircraft and ships")
+frame = ui.load_frame()
+filters, view = ui.sidebar_filters(frame)
+shown = ui.filtered(frame, filters)
+assets = charts.assets_frame(ui.events_by_id(shown["id"]))
+
+ui.render_catalogue(dataset.catalogue, assets)
+ui.render_charts("Aircraft and ships", shown, filters, [charts.assets_per_year(assets)])

@@ -1,0 +1,90 @@
+"""Altair charts from the events frame."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from patrolmap.schema import COUNTRIES, KIND_LABELS
+
+KIND_COLORS = {"Air patrol": "#b2182b", "Naval patrol": "#2166ac", "Exercise": "#1a7a4c"}
+
+
+def _kind_scale() -> alt.Scale:
+    return alt.Scale(domain=list(KIND_COLORS), range=list(KIND_COLORS.values()))
+
+
+def events_per_year(frame: pd.DataFrame, title: str = "Joint events per year, by kind") -> alt.Chart:
+    data = frame.assign(kind_label=frame["kind"].map(KIND_LABELS)).groupby(["year", "kind_label"]).size()
+    data = data.rename("events").reset_index()
+    return (
+        alt.Chart(data, title=title)
+        .mark_bar()
+        .encode(
+            x=alt.X("year:O", title="Year"),
+            y=alt.Y("events:Q", title="Events", axis=alt.Axis(tickMinStep=1)),
+            color=alt.Color("kind_label:N", title="Kind", scale=_kind_scale()),
+            tooltip=["year:O", alt.Tooltip("kind_label:N", title="Kind"), "events:Q"],
+        )
+        .properties(width=560, height=260)
+    )
+
+
+def participation_per_year(frame: pd.DataFrame, title: str = "Events per year, by participating country") -> alt.Chart:
+    data = frame[["year", "participants"]].explode("participants")
+    data = data.assign(country=data["participants"].map(lambda c: COUNTRIES.get(c, c)))
+    data = data.groupby(["year", "country"]).size().rename("events").reset_index()
+    return (
+        alt.Chart(data, title=title)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("year:O", title="Year"),
+            y=alt.Y("events:Q", title="Events", axis=alt.Axis(tickMinStep=1)),
+            color=alt.Color("country:N", title="Country"),
+            tooltip=["year:O", "country:N", "events:Q"],
+        )
+        .properties(width=560, height=260)
+    )
+
+
+def event_timeline(frame: pd.DataFrame, title: str = "Timeline of all events") -> alt.Chart:
+    data = frame.assign(
+        kind_label=frame["kind"].map(KIND_LABELS),
+        start=frame["date_start"].dt.strftime("%Y-%m-%d"),
+        end=(frame["date_end"] + pd.Timedelta(days=1)).dt.strftime("%Y-%m-%d"),
+    )[["id", "name", "kind_label", "start", "end"]]
+    return (
+        alt.Chart(data, title=title)
+        .mark_tick(thickness=3, size=26)
+        .encode(
+            x=alt.X("start:T", title="Date"),
+            y=alt.Y("kind_label:N", title=None),
+            color=alt.Color("kind_label:N", title="Kind", scale=_kind_scale(), legend=None),
+            tooltip=[alt.Tooltip("name:N", title="Event"), alt.Tooltip("start:T", title="Start"), "id:N"],
+        )
+        .properties(width=560, height=150)
+    )
+
+
+def assets_per_year(assets: pd.DataFrame, title: str = "Aircraft and ships reported, by type and year") -> alt.Chart:
+    return (
+        alt.Chart(assets, title=title)
+        .mark_bar()
+        .encode(
+            x=alt.X("year:O", title="Year"),
+            y=alt.Y("count:Q", title="Reported count (sum of sources' counts)"),
+            color=alt.Color("type:N", title="Type"),
+            tooltip=["year:O", "type:N", "country:N", "count:Q"],
+        )
+        .properties(width=560, height=300)
+    )
+
+
+def assets_frame(events) -> pd.DataFrame:
+    """One row per reported asset entry: year, country, type, role, count."""
+    rows = [
+        {"event": e.id, "year": e.year, "country": a.country, "type": a.type, "role": a.role, "count": a.count}
+        for e in events
+        for a in e.assets
+    ]
+    return pd.DataFrame(rows, columns=["event", "year", "country", "type", "role", "count"])

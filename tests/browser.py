@@ -1,0 +1,129 @@
+"""Shared set-up for the browser tests: a running app and headless Chromium that cannot reach the internet."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+MAP_FRAME = "iframe[title='streamlit_folium.st_folium']"
+LOOPBACK = {"127.0.0.1", "localhost", "[::1]", "::1"}
+
+
+def chromium_path() -> str | None:
+    """Chromium to drive; with PATROLMAP_REQUIRE_BROWSER=1 (CI, scripts/test.sh) its absence fails."""
+    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    try:
+        import playwright  # noqa: F401
+    except ImportError:
+        path = None
+    if path is None:
+        if os.environ.get("PATROLMAP_REQUIRE_BROWSER") == "1":
+            pytest.fail("Chromium and Playwright are required for the browser tests (scripts/test.sh installs them)")
+        pytest.skip("Chromium or Playwright not installed; run scripts/test.sh")
+    return path
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def running_app(env: dict | None = None):
+    """The app served by `streamlit run` on a free loopback port; yields its base URL."""
+    port = free_port()
+    proc = subprocess.Popen(
+        [
+            sys.executable, "-m", "streamlit", "run", "app.py",
+            "--server.port", str(port), "--server.headless", "true", "--server.address", "127.0.0.1",
+            "--browser.gatherUsageStats", "false",
+        ],
+        cwd=ROOT,
+        env={**os.environ, **(env or {})},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                time.sleep(0.3)
+        else:
+            raise RuntimeError("the app did not start within 60 s")
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+class OfflineBrowser:
+    """Chromium with every non-loopback request blocked and recorded."""
+
+    def __init__(self, playwright, executable: str):
+        self.browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        self.context = self.browser.new_context(viewport={"width": 1100, "height": 1100}, accept_downloads=True)
+        self.outside: list[str] = []
+        self.dialogs: list[str] = []
+        self.context.route("**/*", self._route)
+
+    def _route(self, route):
+        url = route.request.url
+        host = urlparse(url).hostname or ""
+        if url.startswith(("data:", "blob:", "about:")) or host in LOOPBACK:
+            route.continue_()
+        else:
+            self.outside.append(url)
+            route.abort()
+
+    def page(self):
+        page = self.context.new_page()
+        page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
+        return page
+
+    def close(self):
+        self.context.close()
+        self.browser.close()
+
+
+def wait_for_map(page, timeout: float = 30_000):
+    """The map frame once Leaflet has drawn in it."""
+    frame = page.frame_locator(MAP_FRAME)
+    frame.locator(".leaflet-container").wait_for(timeout=timeout)
+    return frame
+
+
+def wait_for_app_idle(page, timeout: float = 30_000):
+    """Streamlit has finished the current run (no 'Running...' status widget)."""
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout
+    )
