@@ -389,11 +389,11 @@ def remote_urls(html: str) -> list[str]:
 
 # ---------------------------------------------------------------- offline basemap
 
-BASEMAP_DIR = Path(__file__).resolve().parent.parent / "data" / "basemap"
+BASEMAP_DIR = Path(__file__).resolve().parent.parent / "static" / "basemap"
 
 
-def load_basemap(name: str = "land", pacific: bool = False) -> dict:
-    """data/basemap/<name>.geojson (made by scripts/build_basemap.py) as a GeoJSON dict.
+def load_basemap(name: str = "land", pacific: bool = False, directory: Path | None = None) -> dict:
+    """static/basemap/<name>.geojson (made by scripts/build_basemap.py) as a GeoJSON dict.
 
     The files keep RFC 7946 longitudes (-180..180), so land across the antimeridian is split
     at ±180 and Alaska is drawn at the far west of the map. With ``pacific=True`` every
@@ -402,7 +402,7 @@ def load_basemap(name: str = "land", pacific: bool = False) -> dict:
     shows Kamchatka, the Bering Sea and Alaska side by side. Markers and lines on such a map
     need the same shift (lon + 360 where lon < 0).
     """
-    data = json.loads((BASEMAP_DIR / f"{name}.geojson").read_text(encoding="utf-8"))
+    data = json.loads(((directory or BASEMAP_DIR) / f"{name}.geojson").read_text(encoding="utf-8"))
     if pacific:
         for feat in data["features"]:
             geom = feat["geometry"]

@@ -40,16 +40,22 @@ def unwrap_lons(lons: list[float]) -> list[float]:
     return out
 
 
+def display_lon(lon: float) -> float:
+    """Longitude on the app's Pacific-centred map: west of 0 (Alaska, the eastern Aleutians)
+    moves east by 360, as the basemap's land does."""
+    return lon + 360 if lon < 0 else lon
+
+
 def route_coords(places: dict[str, Place], waypoint_ids: tuple[str, ...] | list[str]) -> list[tuple[float, float]]:
     """(lat, lon) per waypoint, longitudes unwrapped so the line draws the short way."""
     points = [places[p] for p in waypoint_ids]
-    lons = unwrap_lons([p.lon for p in points])
+    lons = unwrap_lons([display_lon(p.lon) for p in points])
     return [(p.lat, lon) for p, lon in zip(points, lons)]
 
 
 def polygon_coords(place: Place) -> list[tuple[float, float]]:
     """(lon, lat) ring of an approximate area polygon, unwrapped across 180 degrees."""
-    lons = unwrap_lons([lon for lon, _ in place.polygon])
+    lons = unwrap_lons([display_lon(lon) for lon, _ in place.polygon])
     return [(lon, lat) for lon, (_, lat) in zip(lons, place.polygon)]
 
 

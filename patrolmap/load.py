@@ -7,6 +7,7 @@ silently: callers get (records, errors) and show both.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -33,9 +34,11 @@ from patrolmap.schema import (
     Source,
 )
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+# PATROLMAP_DATA_DIR points the app at another data folder (tests use it for hostile and broken data).
+DATA_DIR = Path(os.environ.get("PATROLMAP_DATA_DIR") or Path(__file__).resolve().parent.parent / "data")
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{1,80}$")
 DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+URL_FORBIDDEN = " <>\"'`"  # never in a URL we link to: they break out of attributes and markup
 MAX_TEXT = 5000  # characters in one text field; longer is almost certainly not a record
 
 
@@ -167,7 +170,12 @@ class _Record:
 
     def url(self, value: object, name: str) -> str:
         parsed = urlparse(value) if isinstance(value, str) else None
-        if parsed is None or parsed.scheme not in ("http", "https") or not parsed.netloc or " " in value:
+        if (
+            parsed is None
+            or parsed.scheme not in ("http", "https")
+            or not parsed.netloc
+            or any(c in value for c in URL_FORBIDDEN)
+        ):
             self.fail(name, value, "an http(s) URL")
             return ""
         return value
@@ -455,9 +463,9 @@ def load_events(
     return events
 
 
-def load_dataset(data_dir: Path = DATA_DIR, strict: bool = False) -> Dataset:
+def load_dataset(data_dir: Path | None = None, strict: bool = False) -> Dataset:
     """Read data/ into validated records. strict=True raises DataErrors listing every problem."""
-    data_dir = Path(data_dir)
+    data_dir = Path(data_dir or DATA_DIR)
     errors: list[DataError] = []
     places = load_places(sorted((data_dir / "places").glob("*.yaml")), errors, data_dir)
     events = load_events(sorted((data_dir / "events").glob("*.yaml")), places, errors, data_dir)
@@ -523,3 +531,14 @@ def _count_assets(event: Event, roles: tuple[str, ...], exclude: bool = False) -
     """Sum of reported counts; None when no asset of those roles has a count."""
     counts = [a.count for a in event.assets if (a.role in roles) != exclude and a.count is not None]
     return sum(counts) if counts else None
+
+
+def type_index(catalogue: list[dict]) -> dict[str, str]:
+    """Every catalogue type and alias -> its canonical type, so 'Hong-6K' counts as 'H-6K'."""
+    index = {}
+    for item in catalogue:
+        if isinstance(item, dict) and isinstance(item.get("type"), str):
+            index[item["type"]] = item["type"]
+            for alias in item.get("aliases") or []:
+                index.setdefault(str(alias), item["type"])
+    return index

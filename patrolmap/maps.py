@@ -19,13 +19,13 @@ from folium.elements import JSCSSMixin
 from folium.utilities import JsCode
 
 from patrolmap.assets import STATIC_URL, TEXTPATH_JS, IconPath, use_local_assets
-from patrolmap.gazetteer import polygon_coords, route_coords, route_length_km, straits_on_route
+from patrolmap.gazetteer import display_lon, polygon_coords, route_coords, route_length_km, straits_on_route
 from patrolmap.viewstate import BASEMAP_DEFAULT
 from patrolmap.schema import COUNTRIES, INCIDENT_LABELS, KIND_LABELS, PROVENANCES, Event, Place
 
-LAND_FILE = Path(__file__).resolve().parent.parent / "static" / "basemap" / "land.geojson"
-LAND_URL = "/app/static/basemap/land.geojson"
-DEFAULT_CENTER = (36.0, 140.0)
+LAND_FILE = Path(__file__).resolve().parent.parent / "static" / "basemap" / "land-pacific.geojson"
+LAND_URL = "/app/static/basemap/land-pacific.geojson"
+DEFAULT_CENTER = (40.0, 150.0)
 DEFAULT_ZOOM = 3
 MAX_ZOOM = 10
 SEA_COLOR = "#dbe7f0"
@@ -51,6 +51,17 @@ INCIDENT_SYMBOLS = {
     "protest": ("✉", "#666666"),
     "tracking": ("◉", "#1f78b4"),
     "other": ("●", "#666666"),
+}
+
+INCIDENT_SHORT = {
+    "adiz_entry": "ADIZ entry",
+    "scramble": "Scramble",
+    "intercept": "Intercept",
+    "airspace_violation": "Airspace violation",
+    "landing": "Landing abroad",
+    "warning_shots": "Warning shots",
+    "protest": "Protest",
+    "tracking": "Tracking",
 }
 
 ONLINE_TILES = {
@@ -237,7 +248,7 @@ def incidents_geojson(events: list[Event], places: dict[str, Place]) -> dict:
             features.append(
                 {
                     "type": "Feature",
-                    "geometry": {"type": "Point", "coordinates": _fan_out(place.lon, place.lat, nth)},
+                    "geometry": {"type": "Point", "coordinates": _fan_out(display_lon(place.lon), place.lat, nth)},
                     "properties": {
                         "event_id": event.id,
                         "layer": "incident",
@@ -297,6 +308,7 @@ class LandLayer(MacroElement):
         """{% macro script(this, kwargs) %}
         {{ this._parent.get_name() }}.createPane('land');
         {{ this._parent.get_name() }}.getPane('land').style.zIndex = 250;
+        {{ this._parent.get_name() }}.attributionControl.addAttribution('Land: Natural Earth (public domain)');
         var {{ this.get_name() }} = L.geoJson(null, {pane: 'land', interactive: false,
             style: {{ this.style|tojson }}}).addTo({{ this._parent.get_name() }});
         {%- if this.data %}
@@ -389,24 +401,27 @@ class Legend(MacroElement):
 
     _template = Template(
         """{% macro html(this, kwargs) %}
-        <div class="patrol-legend" style="position:absolute; bottom:24px; left:10px; z-index:1000;
-             background:rgba(255,255,255,.92); padding:6px 9px; border:1px solid #999; border-radius:4px;
-             font:12px/1.35 sans-serif; color:#222;">
-          <b>Legend</b><br>
+        <details open class="patrol-legend" style="position:absolute; bottom:22px; right:10px; z-index:1000;
+             background:rgba(255,255,255,.93); padding:4px 8px; border:1px solid #999; border-radius:4px;
+             font:11px/1.3 sans-serif; color:#222; max-width:330px;">
+          <summary style="cursor:pointer;font-weight:bold">Legend</summary>
+          <div style="display:grid; grid-template-columns:auto auto; column-gap:10px;">
           {% for label, color in this.colors %}
-          <span style="display:inline-block;width:22px;border-top:3px solid {{ color }};
-                vertical-align:middle"></span> {{ label }}<br>
+          <span><span style="display:inline-block;width:18px;border-top:3px solid {{ color }};
+                vertical-align:middle"></span> {{ label }}</span>
           {% endfor %}
           {% for label, dash in this.dashes %}
-          <svg width="22" height="6"><line x1="0" y1="3" x2="22" y2="3" stroke="#444" stroke-width="2.5"
-               {% if dash %}stroke-dasharray="{{ dash }}"{% endif %}/></svg> {{ label }}<br>
+          <span><svg width="18" height="6"><line x1="0" y1="3" x2="18" y2="3" stroke="#444" stroke-width="2.5"
+               {% if dash %}stroke-dasharray="{{ dash }}"{% endif %}/></svg> {{ label }}</span>
           {% endfor %}
-          <span style="display:inline-block;width:14px;height:10px;background:#2c7fb8;opacity:.45"></span>
-          Patrol area (darker = more events; outline approximate)<br>
-          {% for label, symbol, color in this.incidents %}<span style="color:{{ color }}">{{ symbol }}</span>
-          {{ label }}&nbsp; {% if loop.index is even %}<br>{% endif %}{% endfor %}
-          <br>→ arrows show direction of travel
-        </div>
+          <span>➤ direction of travel</span>
+          {% for label, symbol, color in this.incidents %}
+          <span><span style="color:{{ color }}">{{ symbol }}</span> {{ label }}</span>
+          {% endfor %}
+          </div>
+          <span style="display:inline-block;width:12px;height:9px;background:#2c7fb8;opacity:.45"></span>
+          Patrol area: darker = more events in the filter; outlines approximate
+        </details>
         {% endmacro %}"""
     )
 
@@ -417,7 +432,7 @@ class Legend(MacroElement):
             ("Russia + China", PARTICIPANT_COLORS["CHN+RUS"]),
             ("Russia + China + Iran", PARTICIPANT_COLORS["CHN+IRN+RUS"]),
             ("Other participants", OTHER_COLOR),
-            ("Your uploaded events", UPLOAD_COLOR),
+            ("Uploaded by you", UPLOAD_COLOR),
         ]
         self.dashes = [(KIND_LABELS[k], KIND_DASH[k]) for k in KIND_DASH]
-        self.incidents = [(INCIDENT_LABELS[k], s, c) for k, (s, c) in INCIDENT_SYMBOLS.items() if k != "other"]
+        self.incidents = [(INCIDENT_SHORT[k], s, c) for k, (s, c) in INCIDENT_SYMBOLS.items() if k != "other"]

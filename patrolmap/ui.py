@@ -136,7 +136,8 @@ def render_map(events, places, view: ViewState, height: int = 620) -> dict | Non
     """
     from streamlit_folium import st_folium
 
-    base = _base_map(view.basemap)
+    # Built fresh each run: st_folium adds the layers to the map object it is given.
+    base = maps.base_map(view.basemap)
     layers = maps.build_layers(events, places)
     return st_folium(
         base,
@@ -147,11 +148,6 @@ def render_map(events, places, view: ViewState, height: int = 620) -> dict | Non
         layer_control=maps.folium.LayerControl(collapsed=True),
         returned_objects=["last_active_drawing"],
     )
-
-
-@st.cache_resource
-def _base_map(basemap: str):
-    return maps.base_map(basemap)
 
 
 def clicked_event(result: dict | None) -> tuple[str, list[str]]:

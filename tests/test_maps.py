@@ -1,0 +1,103 @@
+"""The map as text: layers, ids, styles, escaping, the 180th meridian."""
+
+import dataclasses
+import json
+
+import pytest
+
+from conftest import PLACES, VALID_EVENT
+from patrolmap import maps
+from patrolmap.load import load_dataset, parse_event
+
+
+@pytest.fixture(scope="module")
+def dataset():
+    return load_dataset()
+
+
+def event(**changes):
+    base = parse_event(json.loads(json.dumps(VALID_EVENT)), "f", 0, PLACES, [])
+    return dataclasses.replace(base, **changes)
+
+
+def test_full_map_has_every_layer(dataset):
+    html = maps.build_map(dataset.events, dataset.places).get_root().render()
+    for name in ("Patrol areas (approximate)", "Routes", "Incidents", "patrol-legend", "createPane('land')"):
+        assert name in html
+    routes = maps.routes_geojson(dataset.events, dataset.places)
+    for feature in routes["features"]:
+        assert feature["properties"]["event_id"] in html
+    assert "https://" not in html.split("<body>")[0]  # no CDN script or stylesheet
+
+
+def test_no_route_spans_more_than_180_degrees(dataset):
+    for feature in maps.routes_geojson(dataset.events, dataset.places)["features"]:
+        lons = [lon for lon, _ in feature["geometry"]["coordinates"]]
+        assert max(lons) - min(lons) < 180, feature["properties"]["event_id"]
+
+
+def test_alaska_route_stays_in_the_pacific(dataset):
+    alaska = [e for e in dataset.events if e.id == "air-2024-07-24"]
+    (feature,) = maps.routes_geojson(alaska, dataset.places)["features"]
+    lons = [lon for lon, _ in feature["geometry"]["coordinates"]]
+    assert min(lons) > 100 and max(lons) > 180  # east of 180 drawn as 180+, not -180
+
+
+@pytest.mark.parametrize(
+    "participants, origin, color",
+    [
+        (("RUS", "CHN"), "curated", maps.PARTICIPANT_COLORS["CHN+RUS"]),
+        (("CHN", "RUS", "IRN"), "curated", maps.PARTICIPANT_COLORS["CHN+IRN+RUS"]),
+        (("RUS", "IRN"), "curated", maps.OTHER_COLOR),
+        (("RUS", "CHN"), "upload", maps.UPLOAD_COLOR),
+    ],
+)
+def test_route_colour_says_who(participants, origin, color):
+    assert maps.route_color(event(participants=participants, origin=origin)) == color
+
+
+@pytest.mark.parametrize("kind, dash", [("air_patrol", None), ("naval_patrol", "10 6"), ("exercise", "2 6")])
+def test_route_dash_says_what_kind(kind, dash):
+    assert maps.route_style(event(kind=kind)).get("dashArray") == dash
+
+
+def test_area_shading_follows_the_count():
+    one = event()
+    two = event(id="air-2019-07-24")
+    only_japan = event(id="air-2019-07-25", areas=("sea-of-japan",))
+    areas = maps.areas_geojson([one, two, only_japan], PLACES)["features"]
+    by_id = {f["properties"]["area_id"]: f["properties"] for f in areas}
+    assert by_id["sea-of-japan"]["count"] == 3 and by_id["east-china-sea"]["count"] == 2
+    assert by_id["sea-of-japan"]["style"]["fillOpacity"] > by_id["east-china-sea"]["style"]["fillOpacity"]
+    assert "3 events in the filter" in by_id["sea-of-japan"]["tooltip"]
+
+
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("name", "<script>alert(1)</script>"),
+        ("name", '"><img src=x onerror=alert(1)>'),
+        ("participants", ("RUS", "CHN")),
+    ],
+)
+def test_tooltips_are_escaped(field, value):
+    feature = maps.routes_geojson([event(**{field: value})], PLACES)["features"][0]
+    tooltip = feature["properties"]["tooltip"]
+    assert "<script" not in tooltip and "<img" not in tooltip
+    if field == "name":
+        assert "&lt;" in tooltip
+
+
+def test_incidents_at_one_place_are_fanned_out():
+    e = event()
+    incident = e.incidents[0]
+    crowded = dataclasses.replace(e, incidents=(incident, incident, incident))
+    points = [f["geometry"]["coordinates"] for f in maps.incidents_geojson([crowded], PLACES)["features"]]
+    assert len({tuple(p) for p in points}) == 3
+
+
+def test_online_tiles_only_when_chosen():
+    offline = maps.base_map().get_root().render()
+    assert "tile.openstreetmap.org" not in offline
+    online = maps.base_map("OpenStreetMap").get_root().render()
+    assert "tile.openstreetmap.org" in online and "OpenStreetMap\\u003c/a\\u003e contributors" in online
