@@ -7,9 +7,10 @@ frame = ui.load_frame()
 filters, view = ui.sidebar_filters(frame)
 shown = ui.filtered(frame, filters)
 
-ui.render_charts(
-    "Timeline",
-    shown,
-    filters,
-    [charts.events_per_year(shown), charts.participation_per_year(shown), charts.event_timeline(shown)],
-)
+chart_set = {
+    "per-year": charts.events_per_year(shown),
+    "by-country": charts.participation_per_year(shown),
+    "timeline": charts.event_timeline(shown),
+}
+ui.render_charts("Timeline", shown, filters, chart_set)
+ui.render_exports(ui.events_by_id(shown["id"]), filters, view, chart_set)

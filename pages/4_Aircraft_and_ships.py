@@ -9,4 +9,4 @@ shown = ui.filtered(frame, filters)
 assets = charts.assets_frame(ui.events_by_id(shown["id"]))
 
 ui.render_catalogue(dataset.catalogue, assets)
-ui.render_charts("Aircraft and ships", shown, filters, [charts.assets_per_year(assets)])
+ui.render_charts(None, shown, filters, {"assets": charts.assets_per_year(assets)})

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+from datetime import timedelta
 from functools import lru_cache
 from html import escape
 from pathlib import Path
@@ -16,6 +17,7 @@ from pathlib import Path
 import folium
 from branca.element import MacroElement, Template
 from folium.elements import JSCSSMixin
+from folium.plugins import Timeline, TimelineSlider
 from folium.utilities import JsCode
 
 from patrolmap.assets import STATIC_URL, TEXTPATH_JS, IconPath, use_local_assets
@@ -298,6 +300,45 @@ def build_layers(events: list[Event], places: dict[str, Place]) -> list[folium.F
         _geojson_layer(routes_geojson(events, places), "Routes"),
         _geojson_layer(incidents_geojson(events, places), "Incidents", point_to_layer=INCIDENT_MARKER),
     ]
+
+
+PLAYBACK_INTERVAL = JsCode(
+    """function(feature) {
+        return {start: Date.parse(feature.properties.start), end: Date.parse(feature.properties.end)};
+    }"""
+)
+
+
+def playback_layers(events: list[Event], places: dict[str, Place]) -> tuple[Timeline, TimelineSlider] | None:
+    """Routes and incidents that appear on their start date and stay, with a play button and a
+    date slider on the map: the patrols accumulate as time runs."""
+    if not events:
+        return None
+    end = (max(e.date_end for e in events) + timedelta(days=1)).isoformat()
+    start_of = {e.id: e.date_start.isoformat() for e in events}
+    features = routes_geojson(events, places)["features"] + incidents_geojson(events, places)["features"]
+    for feature in features:
+        feature["properties"]["start"] = start_of[feature["properties"]["event_id"]]
+        feature["properties"]["end"] = end
+    timeline = Timeline(
+        {"type": "FeatureCollection", "features": features},
+        get_interval=PLAYBACK_INTERVAL,
+        style=JsCode("function(f) { return f.properties.style; }"),
+        on_each_feature=BIND_FEATURE,
+        point_to_layer=INCIDENT_MARKER,
+    )
+    slider = TimelineSlider(
+        auto_play=False,
+        date_options="YYYY-MM-DD",
+        start=min(start_of.values()),
+        end=end,
+        enable_keyboard_controls=True,
+        show_ticks=True,
+        steps=400,
+        playback_duration=20000,
+    )
+    slider.add_timelines(timeline)
+    return timeline, slider
 
 
 class LandLayer(MacroElement):

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import streamlit as st
 
-from patrolmap import cards, load, maps
+from patrolmap import cards, export, load, maps
 from patrolmap.filters import Filters, filter_events
 from patrolmap.schema import COUNTRIES, KIND_LABELS, KINDS
 from patrolmap.viewstate import ViewState, parse_view, view_to_params
@@ -87,6 +88,7 @@ def sidebar_filters(frame, show_basemap: bool = False, show_search: bool = False
         key="w_countries",
         placeholder="All countries",
     )
+    dates = _date_range_input(sidebar, frame, view.dates)
     text = sidebar.text_input("Search names and ids", key="w_text") if show_search else ""
     basemap = view.basemap
     if show_basemap:
@@ -100,21 +102,48 @@ def sidebar_filters(frame, show_basemap: bool = False, show_search: bool = False
         )
         if basemap != maps.BASEMAPS[0]:
             sidebar.caption("Online tiles are requested from the provider; offline networks show no tiles.")
+        playback = sidebar.toggle(
+            "Playback: time slider on the map",
+            value=view.playback,
+            key="w_playback",
+            help="Routes and incidents appear on their start date; press play or drag the slider.",
+        )
+    else:
+        playback = view.playback
     filters = Filters(
         years=None if tuple(years) == years_all else tuple(years),
         countries=tuple(countries),
         kinds=tuple(kinds),
         text=text.strip(),
+        dates=dates,
     )
-    view = ViewState(
+    view = replace(
+        view,
         years=filters.years,
         kinds=filters.kinds,
         countries=filters.countries,
         basemap=basemap,
-        event=view.event,
+        dates=dates,
+        playback=playback,
     )
     remember_view(view)
     return filters, view
+
+
+def _date_range_input(sidebar, frame, chosen: tuple[date, date] | None) -> tuple[date, date] | None:
+    """A date range narrower than the years; None when it spans everything (the default)."""
+    if frame.empty:
+        return None
+    first, last = frame["date_start"].min().date(), frame["date_end"].max().date()
+    value = chosen or (first, last)
+    value = (max(value[0], first), min(value[1], last))
+    picked = sidebar.date_input(
+        "Dates", value=value, min_value=first, max_value=last, key="w_dates", format="YYYY-MM-DD"
+    )
+    if not isinstance(picked, (tuple, list)) or len(picked) != 2:
+        return chosen  # the analyst has picked only the first day so far
+    picked = (picked[0], picked[1])
+    return None if picked == (first, last) else picked
 
 
 def remember_view(view: ViewState) -> None:
@@ -139,9 +168,17 @@ def render_map(events, places, view: ViewState, height: int = 620) -> dict | Non
     # Built fresh each run: st_folium adds the layers to the map object it is given.
     base = maps.base_map(view.basemap)
     layers = maps.build_layers(events, places)
+    if view.playback:
+        # The time slider is a map control, so it belongs to the map itself; routes and incidents
+        # then come from the timeline layer, areas stay a data layer.
+        playback = maps.playback_layers(events, places)
+        if playback:
+            for element in playback:
+                element.add_to(base)
+            layers = layers[:1]
     return st_folium(
         base,
-        key=f"{MAP_KEY}-{view.basemap}",
+        key=f"{MAP_KEY}-{view.basemap}-{view.playback}",
         height=height,
         use_container_width=True,
         feature_group_to_add=layers,
@@ -272,20 +309,22 @@ def render_selection(result, view: ViewState, dataset: load.Dataset, events: lis
     if area_events and not clicked:
         names = ", ".join(maps.event_label(by_id[i]) for i in area_events if i in by_id)
         st.caption("Events in the clicked area: " + cards.md_escape(names))
-    remember_view(ViewState(view.years, view.kinds, view.countries, view.basemap, chosen))
+    remember_view(replace(view, event=chosen))
     if chosen:
         with st.container(border=True):
             render_card(cards.event_card(by_id[chosen], dataset.places))
 
 
-def render_charts(page: str, shown, filters: Filters, chart_list: list) -> None:
-    st.title(page)
+def render_charts(page: str | None, shown, filters: Filters, chart_list: dict) -> None:
+    if page:
+        st.title(page)
     st.markdown(f"**{len(shown)}** events · {cards.md_escape(filters.describe())}")
     if shown.empty:
         st.info("No event matches the filters.")
         return
-    for chart in chart_list:
-        st.altair_chart(chart, width="stretch")
+    events = events_by_id(shown["id"])
+    for key, chart in chart_list.items():
+        render_chart(chart, key, events, filters, st.session_state["view"])
 
 
 EVENT_COLUMNS = {
@@ -317,7 +356,7 @@ def render_events_table(shown, view: ViewState, dataset: load.Dataset) -> None:
     )
     rows = picked.selection.rows if picked else []
     chosen = table.iloc[rows[0]]["id"] if rows else (view.event if view.event in set(table["id"]) else "")
-    remember_view(ViewState(view.years, view.kinds, view.countries, view.basemap, chosen))
+    remember_view(replace(view, event=chosen))
     if chosen:
         event = events_by_id([chosen])[0]
         with st.container(border=True):
@@ -389,3 +428,116 @@ def render_about(cov: dict, dataset: load.Dataset) -> None:
             with st.expander(f"{resource.get('path', '')}: {resource.get('title', '')}"):
                 fields = (resource.get("schema") or {}).get("fields") or []
                 st.dataframe(fields, hide_index=True, width="stretch")
+
+
+def permalink(view: ViewState) -> str:
+    """The address that reopens this view (page URL plus the view's query string)."""
+    base = (getattr(st.context, "url", None) or "").split("?")[0]
+    query = "&".join(f"{k}={v}" for k, v in view_to_params(view).items())
+    return f"{base}?{query}" if query else base
+
+
+def _caption(title: str, events: list, filters: Filters, view: ViewState) -> export.Caption:
+    return export.caption_for(title, events, filters, load_dataset().meta, permalink(view))
+
+
+def _guarded(build, what: str):
+    """A deferred download: built on click; a failure is reported as a text file saying why."""
+
+    def run():
+        try:
+            return build()
+        except Exception as exc:  # noqa: BLE001 - the analyst must learn why, not get a blank file
+            return f"The {what} export failed: {type(exc).__name__}: {exc}\n".encode()
+
+    return run
+
+
+def render_chart(chart, key: str, events: list, filters: Filters, view: ViewState) -> None:
+    """A chart with PNG (2x) and SVG downloads that carry their own caption."""
+    st.altair_chart(chart, width="stretch")
+    title = chart.title if isinstance(chart.title, str) else key
+    caption = _caption(title, events, filters, view)
+    left, right, _ = st.columns([1, 1, 4])
+    left.download_button(
+        "PNG",
+        _guarded(lambda: export.chart_png(chart, caption), "chart PNG"),
+        file_name=export.export_filename(f"chart-{key}", filters, ext="png"),
+        mime="image/png",
+        on_click="ignore",
+        key=f"png-{key}",
+        icon=":material/download:",
+    )
+    right.download_button(
+        "SVG",
+        _guarded(lambda: export.chart_svg(chart, caption), "chart SVG"),
+        file_name=export.export_filename(f"chart-{key}", filters, ext="svg"),
+        mime="image/svg+xml",
+        on_click="ignore",
+        key=f"svg-{key}",
+        icon=":material/download:",
+    )
+
+
+EXPORTS = [
+    # (label, kind, extension, mime, builder(events, places, caption))
+    ("Map PNG", "map", "png", "image/png", lambda e, p, c: export.map_png(e, p, c)),
+    ("Map SVG", "map", "svg", "image/svg+xml", lambda e, p, c: export.map_svg(e, p, c)),
+    ("Interactive map (HTML)", "map", "html", "text/html", lambda e, p, c: export.map_html(e, p, c)),
+    ("Events CSV", "events", "csv", "text/csv", lambda e, p, c: export.events_csv(e, p)),
+    ("Events GeoJSON", "events", "geojson", "application/geo+json", lambda e, p, c: export.events_geojson(e, p)),
+]
+
+
+def render_exports(events: list, filters: Filters, view: ViewState, charts: dict | None = None) -> None:
+    """Downloads of the current view; each file carries the caption, citation and permalink."""
+    dataset = load_dataset()
+    caption = _caption("Russia–China joint military activity: map of the current view", events, filters, view)
+    with st.expander("⬇️ Export this view (map, data, report bundle)", expanded=False):
+        st.caption(
+            f"Every file carries a caption: filter ({cards.md_escape(filters.describe())}), data version, "
+            "sources and the link to this view. Built offline on this server."
+        )
+        columns = st.columns(len(EXPORTS))
+        for column, (label, kind, ext, mime, build) in zip(columns, EXPORTS):
+            column.download_button(
+                label,
+                _guarded(lambda b=build: b(events, dataset.places, caption), label),
+                file_name=export.export_filename(kind, filters, ext=ext),
+                mime=mime,
+                on_click="ignore",
+                key=f"export-{kind}-{ext}",
+            )
+        st.download_button(
+            "Full dataset CSV (all events, no filter)",
+            _guarded(lambda: export.events_csv(dataset.events, dataset.places), "full CSV"),
+            file_name=export.export_filename("all-events", None, ext="csv"),
+            mime="text/csv",
+            on_click="ignore",
+            key="export-all-csv",
+        )
+        if st.button("Build report bundle (ZIP of everything above, with a README and citation)", key="bundle"):
+            bar = st.progress(0.0, text="Starting...")
+            try:
+                files = export.report_files(
+                    events,
+                    dataset.events,
+                    dataset.places,
+                    caption,
+                    charts or {},
+                    filters,
+                    progress=lambda name, i, n: bar.progress(i / n, text=f"Built {name} ({i}/{n})"),
+                )
+                st.session_state["bundle_zip"] = (view_to_params(view), export.report_bundle(files, caption))
+                bar.progress(1.0, text=f"Done: {len(files)} files")
+            except Exception as exc:  # noqa: BLE001
+                st.error(f"The report bundle could not be built: {type(exc).__name__}: {exc}")
+        built = st.session_state.get("bundle_zip")
+        if built and built[0] == view_to_params(view):  # a bundle built for another view is not offered
+            st.download_button(
+                "Download report bundle (ZIP)",
+                built[1],
+                file_name=export.export_filename("report", filters, ext="zip"),
+                mime="application/zip",
+                key="export-bundle",
+            )

@@ -1,17 +1,20 @@
 """The analyst's view <-> URL query parameters, so a copied address reopens the same view.
 
-?years=2019-2023&kinds=air_patrol,exercise&countries=RUS,IRN&basemap=OpenStreetMap&event=air-2019-07-23
+?years=2019-2023&dates=2019-07-01..2019-12-31&kinds=air_patrol,exercise&countries=RUS,IRN
+ &basemap=OpenStreetMap&playback=1&event=air-2019-07-23
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 
 from patrolmap.schema import COUNTRIES, KINDS
 
 BASEMAP_DEFAULT = "Offline (Natural Earth)"
 YEARS_PATTERN = re.compile(r"^(\d{4})-(\d{4})$")
+DATES_PATTERN = re.compile(r"^(\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2})$")
 EVENT_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{1,80}$")
 
 
@@ -22,6 +25,8 @@ class ViewState:
     countries: tuple[str, ...] = ()
     basemap: str = BASEMAP_DEFAULT
     event: str = ""
+    dates: tuple[date, date] | None = None
+    playback: bool = False
 
 
 def _split(value: str) -> list[str]:
@@ -42,6 +47,11 @@ def parse_view(params: dict[str, str], basemaps: tuple[str, ...] | None = None) 
             years = (int(match[1]), int(match[2]))
         else:
             problems.append(f"Ignored years={params['years']!r} in the address: expected e.g. 2019-2024.")
+    dates = None
+    if params.get("dates"):
+        dates = _parse_dates(params["dates"])
+        if dates is None:
+            problems.append(f"Ignored dates={params['dates']!r} in the address: expected e.g. 2019-07-01..2020-12-31.")
     kinds = tuple(k for k in _split(params.get("kinds", "")) if k in KINDS)
     if len(kinds) != len(_split(params.get("kinds", ""))):
         problems.append(f"Ignored unknown kinds in the address: expected some of {', '.join(KINDS)}.")
@@ -56,7 +66,19 @@ def parse_view(params: dict[str, str], basemaps: tuple[str, ...] | None = None) 
     if event and not EVENT_PATTERN.match(event):
         problems.append("Ignored a malformed event id in the address.")
         event = ""
-    return ViewState(years, kinds, countries, basemap, event), problems
+    playback = params.get("playback") == "1"
+    return ViewState(years, kinds, countries, basemap, event, dates, playback), problems
+
+
+def _parse_dates(value: str) -> tuple[date, date] | None:
+    match = DATES_PATTERN.match(value)
+    if not match:
+        return None
+    try:
+        low, high = date.fromisoformat(match[1]), date.fromisoformat(match[2])
+    except ValueError:
+        return None
+    return (low, high) if low <= high else None
 
 
 def view_to_params(view: ViewState) -> dict[str, str]:
@@ -64,12 +86,16 @@ def view_to_params(view: ViewState) -> dict[str, str]:
     params = {}
     if view.years:
         params["years"] = f"{view.years[0]}-{view.years[1]}"
+    if view.dates:
+        params["dates"] = f"{view.dates[0].isoformat()}..{view.dates[1].isoformat()}"
     if view.kinds:
         params["kinds"] = ",".join(view.kinds)
     if view.countries:
         params["countries"] = ",".join(view.countries)
     if view.basemap != BASEMAP_DEFAULT:
         params["basemap"] = view.basemap
+    if view.playback:
+        params["playback"] = "1"
     if view.event:
         params["event"] = view.event
     return params

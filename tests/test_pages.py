@@ -83,3 +83,29 @@ def test_bad_url_values_are_reported_not_trusted():
     at.run()
     assert not at.exception
     assert any("Ignored years" in w.value for w in at.sidebar.warning)
+
+
+@pytest.mark.parametrize(
+    "page, labels",
+    [
+        ("pages/1_Map.py", ["Map PNG", "Map SVG", "Interactive map (HTML)", "Events CSV", "Events GeoJSON"]),
+        ("pages/2_Timeline.py", ["PNG", "SVG", "Map PNG", "Events CSV"]),
+    ],
+)
+def test_pages_offer_exports(page, labels):
+    at = app(page).run()
+    assert not at.exception
+    offered = {b.proto.label for b in at.get("download_button")}
+    assert set(labels) <= offered, offered
+
+
+def test_report_bundle_is_built_with_progress():
+    at = app("pages/1_Map.py")
+    at.query_params["kinds"] = "air_patrol"
+    at.query_params["years"] = "2019-2020"
+    at.run()
+    at.button(key="bundle").click().run(timeout=120)
+    assert not at.exception
+    assert not at.error, [e.value for e in at.error]
+    assert at.session_state["bundle_zip"][1][:2] == b"PK"
+    assert any(b.proto.label == "Download report bundle (ZIP)" for b in at.get("download_button"))

@@ -1,0 +1,516 @@
+"""Exports: chart/map images with captions, CSV (and its upload round trip), GeoJSON, HTML, ZIP."""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import io
+import json
+import math
+import struct
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+import zipfile
+from datetime import date
+from html import escape
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from browser import OfflineBrowser, chromium_path
+
+from patrolmap import assets, charts, export
+from patrolmap.filters import Filters, filter_events
+from patrolmap.load import events_frame, load_dataset, parse_event
+
+FIXTURES = Path(__file__).parent / "fixtures" / "export"
+TODAY = date(2026, 11, 27)
+PERMALINK = "https://patrolmap.example/Map?years=2019-2023&kinds=air_patrol"
+HOSTILE = "<script>alert(1)</script>"
+SUBSET_FILTERS = Filters(years=(2019, 2023), kinds=("air_patrol",))
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.fixture(scope="module")
+def dataset():
+    return load_dataset()
+
+
+@pytest.fixture(scope="module")
+def subset(dataset):
+    """Air patrols 2019-2023: a small filtered view, as a page would export it."""
+    ids = set(filter_events(events_frame(dataset.events), SUBSET_FILTERS)["id"])
+    return [e for e in dataset.events if e.id in ids]
+
+
+@pytest.fixture(scope="module")
+def caption(dataset, subset):
+    return export.caption_for("Air patrols 2019-2023", subset, SUBSET_FILTERS, dataset.meta, PERMALINK, TODAY)
+
+
+@pytest.fixture(scope="module")
+def hostile_events(subset):
+    """The subset with one event whose name and source producer are markup."""
+    first = subset[0]
+    source = dataclasses.replace(first.sources[0], producer=HOSTILE)
+    return [dataclasses.replace(first, name=HOSTILE, sources=(source, *first.sources[1:])), *subset[1:]]
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    assert data[:8] == PNG_SIGNATURE
+    return struct.unpack(">II", data[16:24])
+
+
+def svg_text(data: bytes) -> str:
+    """All text content of an SVG (parses it: a broken SVG fails here)."""
+    root = ET.fromstring(data)
+    return " ".join(t for el in root.iter() for t in (el.text, el.tail) if t and t.strip())
+
+
+def svg_width(data: bytes) -> float:
+    return float(ET.fromstring(data).get("width").removesuffix("px").removesuffix("pt"))
+
+
+# ------------------------------------------------------------------ caption
+
+
+def test_caption_for(caption, subset):
+    assert caption.filters_text == SUBSET_FILTERS.describe()
+    assert caption.data_version == "0.1.0" and caption.data_date == "2026-11-27"
+    assert caption.generated == TODAY and caption.permalink == PERMALINK
+    lines = export.caption_lines(caption)
+    assert lines[0] == "Air patrols 2019-2023"
+    assert any(SUBSET_FILTERS.describe() in line for line in lines)
+    assert lines[-1] == f"View: {PERMALINK}"
+    assert caption.sources_line.startswith("Sources: ")
+    assert caption.sources_line.endswith("as cited per event in the dataset")
+    assert len(caption.sources_line) <= export.SOURCES_LINE_MAX
+
+
+@pytest.mark.parametrize(
+    "producers, expected",
+    [
+        (["TASS", "TASS", "Xinhua"], "Sources: TASS, Xinhua, as cited per event in the dataset"),
+        # a producer's parenthetical is folded into the producer
+        (["Xinhua", "TASS (quoting the MoD)", "TASS"], "Sources: TASS, Xinhua, as cited per event in the dataset"),
+        # ties are alphabetical, the rest counted
+        (
+            [f"P{i}" for i in range(9)],
+            "Sources: P0, P1, P2, P3, P4, P5 and 3 others, as cited per event in the dataset",
+        ),
+        ([], "Sources: none (no events in the view)"),
+    ],
+)
+def test_sources_line(subset, producers, expected):
+    event = subset[0]
+    sources = tuple(dataclasses.replace(event.sources[0], id=f"s{i}", producer=p) for i, p in enumerate(producers))
+    events = [dataclasses.replace(event, sources=sources)] if producers else []
+    assert export.sources_line(events) == expected
+
+
+def test_caption_without_permalink(dataset):
+    cap = export.caption_for("All", dataset.events, None, {}, "", TODAY)
+    assert cap.filters_text == "all events" and cap.data_version == "unversioned"
+    assert not any(line.startswith("View:") for line in export.caption_lines(cap))
+
+
+# ------------------------------------------------------------------ charts
+
+
+CHARTS = [charts.events_per_year, charts.participation_per_year, charts.event_timeline]
+
+
+@pytest.mark.parametrize("make_chart", CHARTS, ids=lambda f: f.__name__)
+def test_chart_png_is_twice_the_svg(dataset, caption, make_chart):
+    chart = make_chart(events_frame(dataset.events))
+    png = export.chart_png(chart, caption)
+    svg = export.chart_svg(chart, caption)
+    width, height = png_size(png)
+    assert width == pytest.approx(2 * svg_width(svg), abs=2)
+    assert width >= 1200 and height >= 600
+    assert len(png) > 20_000
+
+
+@pytest.mark.parametrize("make_chart", CHARTS, ids=lambda f: f.__name__)
+def test_chart_svg_carries_caption(dataset, caption, make_chart):
+    text = svg_text(export.chart_svg(make_chart(events_frame(dataset.events)), caption))
+    for needle in (caption.title, caption.filters_text, "version 0.1.0", PERMALINK):
+        assert needle in text
+
+
+def test_chart_title_said_once(dataset, caption):
+    chart = charts.events_per_year(events_frame(dataset.events), title=caption.title)
+    assert svg_text(export.chart_svg(chart, caption)).count(caption.title) == 1
+
+
+def test_chart_with_config_is_captioned(dataset, caption):
+    # configure_* is only valid on the top level: it must move to the captioned chart
+    chart = charts.events_per_year(events_frame(dataset.events)).configure_axis(labelFontSize=13)
+    assert PERMALINK in svg_text(export.chart_svg(chart, caption))
+
+
+# ------------------------------------------------------------------ map snapshot
+
+
+@pytest.mark.parametrize("which", ["all", "subset"])
+def test_map_png(dataset, subset, caption, which):
+    events = dataset.events if which == "all" else subset
+    png = export.map_png(events, dataset.places, caption)
+    width, height = png_size(png)
+    assert width == export.FIG_WIDTH_IN * export.FIG_DPI
+    assert 700 <= height <= 2000
+    assert len(png) > 100_000  # land, areas and routes, not a blank frame
+    assert export.map_png(events, dataset.places, caption) == png  # deterministic
+
+
+def test_map_svg_deterministic_with_caption(dataset, subset, caption):
+    svg = export.map_svg(subset, dataset.places, caption)
+    assert export.map_svg(subset, dataset.places, caption) == svg
+    text = svg_text(svg)
+    for needle in (caption.title, caption.filters_text, "version 0.1.0", PERMALINK, "Approximate geometry"):
+        assert needle in text
+    assert "Route: Russia + China" in text  # legend
+
+
+@pytest.mark.parametrize(
+    "view, expected",
+    [
+        # explicit view is kept as given (then padded to the figure's box)
+        ((120.0, 150.0, 25.0, 45.0), (120.0, 150.0, 25.0, 45.0)),
+        (None, None),  # data bounds with a margin
+    ],
+)
+def test_map_view(dataset, subset, view, expected):
+    got = export.map_view(subset, dataset.places, view)
+    if expected:
+        assert got == expected
+    else:
+        bounds = export.data_bounds(subset, dataset.places)
+        assert got[0] < bounds[0] and got[1] > bounds[1] and got[2] < bounds[2] and got[3] > bounds[3]
+
+
+@pytest.mark.parametrize("view", [(120, 150, 25, 45), (50, 200, 0, 70), (125, 127, 30, 31), (170, 200, 50, 66)])
+def test_map_not_distorted(view):
+    # on paper, a degree of longitude is cos(mid-latitude) of a degree of latitude
+    (lon_min, lon_max, lat_min, lat_max), height = export._fit_box(view, 9.0)
+    assert lon_min <= view[0] and lon_max >= view[1] and lat_min <= view[2] and lat_max >= view[3]
+    paper = (lat_max - lat_min) / (lon_max - lon_min) / math.cos(math.radians((lat_min + lat_max) / 2))
+    assert height / 9.0 == pytest.approx(paper, rel=1e-6)
+
+
+def test_map_of_nothing(dataset, caption):
+    assert png_size(export.map_png([], dataset.places, caption))[0] > 0
+
+
+@pytest.mark.parametrize("bad", [(150, 120, 25, 45), (120, 150, 45, 45)])
+def test_map_bad_view(dataset, subset, caption, bad):
+    with pytest.raises(ValueError, match="lon_min, lon_max"):
+        export.map_png(subset, dataset.places, caption, view=bad)
+
+
+# ------------------------------------------------------------------ hostile text
+
+
+def test_hostile_text_svg(dataset, hostile_events, caption):
+    cap = dataclasses.replace(caption, title=HOSTILE, filters_text=f"text '{HOSTILE}'")
+    chart = charts.event_timeline(events_frame(hostile_events))  # event names are in its data/tooltips
+    for svg in (export.map_svg(hostile_events, dataset.places, cap), export.chart_svg(chart, cap)):
+        assert b"<script" not in svg
+        assert HOSTILE in svg_text(svg)  # shown, as text
+        assert b"&lt;script&gt;" in svg
+
+
+def test_hostile_text_map_png_does_not_fail(dataset, hostile_events, caption):
+    # "$...$" would be mathtext in matplotlib: record text must not be parsed
+    cap = dataclasses.replace(caption, title="Cost $5 and $x^2$ _{a}")
+    assert png_size(export.map_png(hostile_events, dataset.places, cap))[0] > 0
+
+
+def test_hostile_text_html(dataset, hostile_events, caption):
+    cap = dataclasses.replace(caption, title=HOSTILE)
+    html = export.map_html(hostile_events, dataset.places, cap).decode("utf-8")
+    assert HOSTILE not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html  # caption and route tooltip, escaped
+
+
+def test_hostile_text_csv_and_geojson_kept_verbatim(dataset, hostile_events):
+    # data formats keep the text as data; escaping is the reader's display concern
+    frame = pd.read_csv(io.BytesIO(export.events_csv(hostile_events, dataset.places)), dtype=str)
+    assert frame.loc[0, "name"] == HOSTILE
+    fc = json.loads(export.events_geojson(hostile_events, dataset.places))
+    assert any(f["properties"]["name"] == HOSTILE for f in fc["features"])
+
+
+# ------------------------------------------------------------------ HTML
+
+
+def test_map_html_self_contained(dataset, subset, caption):
+    html = export.map_html(subset, dataset.places, caption).decode("utf-8")
+    assert html.startswith("<!DOCTYPE html>")
+    assert assets.remote_urls(html) == []
+    assert [url for _, url in assets.resource_links(html) if not url.startswith("data:")] == []
+    assert 'class="patrol-caption"' in html
+    for line in export.caption_lines(caption):
+        assert escape(line) in html
+    assert "fitBounds" in html
+
+
+# ------------------------------------------------------------------ CSV
+
+
+def test_csv_columns(dataset):
+    data = export.events_csv(dataset.events, dataset.places)
+    assert data.startswith(b"\xef\xbb\xbf")  # BOM: Excel reads UTF-8
+    frame = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False)
+    assert list(frame.columns) == export.CSV_COLUMNS
+    assert len(frame) == len(dataset.events)
+    row = frame.set_index("id").loc["air-2019-07-23"]
+    assert row["participants"] == "RUS;CHN"
+    assert float(row["route_length_km"]) > 500
+    assert row["route_source_url"].startswith("http")
+    assert "RUS|Tu-95MS|2|bomber" in row["assets"]
+
+
+def core(event) -> tuple:
+    """What survives the CSV: no claims, firsts, aliases, source kinds or incident descriptions."""
+    route = event.route
+    by_id = {s.id: s for s in event.sources}
+    return (
+        event.id,
+        event.kind,
+        event.name,
+        event.date_start,
+        event.date_end,
+        event.participants,
+        event.areas,
+        event.summary,
+        tuple(name for name, _ in event.disputes),
+        route and (route.waypoints, route.provenance, by_id[route.source].url),
+        tuple((a.country, a.type, a.count, a.role) for a in event.assets),
+        tuple((i.kind, i.actor, i.place, i.date) for i in event.incidents),
+        tuple((s.producer, s.title, s.url, s.date_published) for s in event.sources),
+    )
+
+
+@pytest.mark.parametrize(
+    "read",
+    [
+        {"dtype": str, "keep_default_na": False},
+        {},  # pandas' defaults: empty cells NaN, lengths float
+    ],
+    ids=["as-text", "pandas-defaults"],
+)
+def test_csv_round_trip(dataset, read):
+    frame = pd.read_csv(io.BytesIO(export.events_csv(dataset.events, dataset.places)), **read)
+    raws = export.events_from_csv_rows(frame.to_dict("records"))
+    errors = []
+    parsed = [parse_event(raw, "upload.csv", i, dataset.places, errors, origin="upload") for i, raw in enumerate(raws)]
+    assert errors == []
+    assert [core(e) for e in parsed] == [core(e) for e in dataset.events]
+    assert {e.origin for e in parsed} == {"upload"}
+
+
+def test_csv_upload_fixture(places):
+    with open(FIXTURES / "upload.csv", encoding="utf-8", newline="") as fh:
+        raws = export.events_from_csv_rows(list(csv.DictReader(fh)))
+    errors = []
+    first, second = (parse_event(raw, "upload.csv", i, places, errors, origin="upload") for i, raw in enumerate(raws))
+    assert errors == []
+    assert first.participants == ("RUS", "CHN")  # "RUS; CHN": spaces ignored
+    assert [s.title for s in first.sources] == ["Statement ; annex", "Report | wire"]  # escaped separators
+    assert first.route.source == "s2"  # the source whose url is route_source_url
+    assert [(a.type, a.count) for a in first.assets] == [("Tu-95MS", 2), ("H-6K", None)]
+    assert first.incidents[1].place == "" and first.incidents[1].date is None
+    assert first.summary == 'Two sources; one of them a "wire" report.'
+    assert first.sources[1].date_published is None
+    assert second.route.source == "s1" and second.assets == ()
+
+
+@pytest.mark.parametrize(
+    "change, field",
+    [
+        ({"participants": "RUS;XX"}, "participants"),
+        ({"assets": "RUS|Tu-95MS|two|bomber"}, "assets.count"),
+        ({"source_urls": "ftp://example.org/a"}, "sources.url"),
+        ({"route_waypoints": "sea-of-japan"}, "route.waypoints"),  # a route needs two waypoints
+        ({"date_start": "23/07/2019"}, "date_start"),
+    ],
+)
+def test_csv_upload_errors_name_the_field(places, change, field):
+    with open(FIXTURES / "upload.csv", encoding="utf-8", newline="") as fh:
+        row = next(csv.DictReader(fh))
+    raw = export.events_from_csv_rows([{**row, **change}])[0]
+    errors = []
+    assert parse_event(raw, "upload.csv", 0, places, errors) is None
+    assert field in {e.field for e in errors}
+
+
+@pytest.mark.parametrize(
+    "text, sep, parts",
+    [
+        ("a;b", ";", ["a", "b"]),
+        ("a\\;b;c", ";", ["a;b", "c"]),
+        ("a\\\\;b", ";", ["a\\", "b"]),  # escaped backslash, then a real separator
+        (" a | b ", "|", ["a", "b"]),
+    ],
+)
+def test_split(text, sep, parts):
+    assert export._split(text, sep) == parts
+
+
+# ------------------------------------------------------------------ GeoJSON
+
+
+def coordinates(geometry):
+    depth = {"Point": 0, "LineString": 1, "MultiLineString": 2, "Polygon": 2, "MultiPolygon": 3}[geometry["type"]]
+    coords = [geometry["coordinates"]]
+    for _ in range(depth):
+        coords = [c for part in coords for c in part]
+    return coords
+
+
+def test_geojson_valid(dataset):
+    fc = json.loads(export.events_geojson(dataset.events, dataset.places))
+    assert fc["type"] == "FeatureCollection"
+    assert {f["properties"]["layer"] for f in fc["features"]} == {"route", "area", "incident"}
+    for feature in fc["features"]:
+        assert feature["type"] == "Feature"
+        geometry = feature["geometry"]
+        for lon, lat in coordinates(geometry):
+            assert -180 <= lon <= 180 and -90 <= lat <= 90
+        if geometry["type"] in ("Polygon", "MultiPolygon"):
+            rings = [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
+            for ring in (r for poly in rings for r in poly):
+                assert ring[0] == ring[-1] and len(ring) >= 4
+        props = feature["properties"]
+        assert props["event_id"] and props["kind"] and props["participants"]
+        assert all(set(s) >= {"producer", "title", "url"} for s in props["sources"])
+    routes = {f["properties"]["event_id"]: f for f in fc["features"] if f["properties"]["layer"] == "route"}
+    assert len(routes) == sum(1 for e in dataset.events if e.route)
+    # the 2022 naval patrol sailed into the Bering Sea and back: split at 180 degrees
+    assert routes["naval-2022-09-15"]["geometry"]["type"] == "MultiLineString"
+
+
+@pytest.mark.parametrize(
+    "line, parts",
+    [
+        ([[130, 40], [140, 45]], [[[130, 40], [140, 45]]]),
+        ([[170, 50], [190, 60]], [[[170, 50], [180, 55]], [[-180, 55], [-170, 60]]]),
+        ([[190, 50], [200, 52]], [[[-170, 50], [-160, 52]]]),  # wholly east of 180: shifted, not split
+        ([[190, 60], [170, 50]], [[[-170, 60], [-180, 55]], [[180, 55], [170, 50]]]),  # westwards
+    ],
+)
+def test_split_line(line, parts):
+    assert export._split_line(line) == parts
+
+
+# ------------------------------------------------------------------ names and bundle
+
+
+@pytest.mark.parametrize(
+    "kind, filters, ext, expected",
+    [
+        (
+            "patrols",
+            Filters(years=(2019, 2023), countries=("RUS", "CHN"), kinds=("air_patrol",)),
+            "csv",
+            "patrols_air-patrol_2019-2023_RUS-CHN_2026-11-27.csv",
+        ),
+        ("map", Filters(), ".PNG", "map_2026-11-27.png"),
+        # typed text becomes a short slug: no slashes, quotes or spaces in a file name
+        ("chart", Filters(text='../../etc "passwd" <b>'), "svg", "chart_etc-passwd-b_2026-11-27.svg"),
+        ("map", Filters(dates=(date(2024, 7, 1), date(2024, 7, 31))), "html", "map_20240701-20240731_2026-11-27.html"),
+    ],
+)
+def test_export_filename(kind, filters, ext, expected):
+    assert export.export_filename(kind, filters, TODAY, ext) == expected
+
+
+def test_report_bundle(dataset, subset, caption):
+    files = {
+        "map.png": export.map_png(subset, dataset.places, caption),
+        "events.csv": export.events_csv(subset, dataset.places),
+        "events.geojson": export.events_geojson(subset, dataset.places),
+    }
+    data = export.report_bundle(files, caption)
+    assert export.report_bundle(files, caption) == data  # same input, same ZIP
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        assert zf.testzip() is None
+        assert zf.namelist() == ["README.txt", *files]
+        assert all(zf.read(name) == content for name, content in files.items())
+        readme = zf.read("README.txt").decode("utf-8")
+    for needle in (caption.filters_text, PERMALINK, "data version 0.1.0", "How to cite", *files):
+        assert needle in readme.replace("\n", " ")
+
+
+@pytest.mark.parametrize(
+    "names, expected",
+    [
+        (["../../evil.txt"], ["README.txt", "evil.txt"]),  # unpacks where it is opened, nowhere else
+        (["/etc/x.csv", "a\\b.png"], ["README.txt", "etc/x.csv", "a/b.png"]),
+        (["README.txt", "map.png", "./map.png"], ["README.txt", "README-2.txt", "map.png", "map-2.png"]),
+    ],
+)
+def test_report_bundle_names(caption, names, expected):
+    data = export.report_bundle({name: b"x" for name in names}, caption)
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        assert zf.namelist() == expected
+
+
+def test_export_does_not_import_streamlit():
+    code = "import sys, patrolmap.export; sys.exit('streamlit' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).parent.parent).returncode == 0
+
+
+# ------------------------------------------------------------------ real browser
+
+
+class FileOnlyBrowser(OfflineBrowser):
+    """OfflineBrowser that lets the page read its own file from disk and nothing else."""
+
+    def _route(self, route):
+        url = route.request.url
+        if url.startswith(("file://", "data:", "blob:", "about:")):
+            route.continue_()
+        else:
+            self.outside.append(url)
+            route.abort()
+
+
+@pytest.mark.browser
+def test_exported_html_opens_offline(tmp_path, dataset, hostile_events, caption):
+    exe = chromium_path()
+    from playwright.sync_api import sync_playwright
+
+    path = tmp_path / "map.html"
+    path.write_bytes(export.map_html(hostile_events, dataset.places, dataclasses.replace(caption, title=HOSTILE)))
+    errors = []
+    with sync_playwright() as p:
+        browser = FileOnlyBrowser(p, exe)
+        try:
+            page = browser.page()
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.goto(path.as_uri())
+            page.wait_for_selector(".leaflet-container")
+            page.wait_for_function("document.querySelectorAll('path.leaflet-interactive').length > 0")
+            page.wait_for_timeout(300)
+            got = page.evaluate(
+                """() => ({
+                    paths: document.querySelectorAll('path.leaflet-interactive').length,
+                    land: document.querySelectorAll('.leaflet-land-pane path').length,
+                    caption: document.querySelector('.patrol-caption').innerText,
+                    scripts: document.querySelectorAll('.patrol-caption script').length,
+                    arrows: document.querySelectorAll('textPath').length,
+                })"""
+            )
+        finally:
+            browser.close()
+    assert browser.outside == []
+    assert browser.dialogs == []  # the hostile name never ran
+    assert errors == []
+    routes = sum(1 for e in hostile_events if e.route)
+    assert got["paths"] >= routes  # every route (and area) drawn
+    assert got["land"] > 50
+    assert got["arrows"] >= routes
+    assert HOSTILE in got["caption"] and got["scripts"] == 0
