@@ -61,6 +61,7 @@ def event_card(event: Event, places: dict[str, Place]) -> Card:
             + (f" to {event.date_end}" if event.date_end != event.date_start else "")
             + " · "
             + " + ".join(COUNTRIES[c] for c in event.participants)
+            + (" · uploaded by you, not curated" if event.origin == "upload" else "")
         ),
         summary=event.summary,
         assets=[

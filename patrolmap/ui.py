@@ -21,16 +21,93 @@ def load_dataset() -> load.Dataset:
     return load.load_dataset()
 
 
+def place_search(places) -> tuple[float, float] | None:
+    """Sidebar 'go to a place': the offline gazetteer; Nominatim only when the analyst allows it."""
+    from patrolmap.geocode import locate
+
+    st.sidebar.header("Go to a place")
+    name = st.sidebar.text_input("Sea, strait, island or city", key="w_place", placeholder="e.g. Miyako Strait")
+    online = st.sidebar.checkbox(
+        "Allow online geocoding",
+        key="w_online_geocode",
+        help="Sends the name to OpenStreetMap Nominatim (at most one request per second, cached on disk). "
+        "Off by default: nothing leaves this machine.",
+    )
+    if not name.strip():
+        return None
+    located = locate(name, places, online=online)
+    if located.message:
+        (st.sidebar.info if located.place else st.sidebar.warning)(located.message)
+    if located.place is None:
+        return None
+    st.sidebar.caption(f"Centred on {cards.md_escape(located.place.name)} ({located.source}).")
+    return (located.place.lat, maps.display_lon(located.place.lon))
+
+
 @st.cache_resource
-def load_frame() -> "load.pd.DataFrame":
+def _curated_frame() -> "load.pd.DataFrame":
     return load.events_frame(load_dataset().events)
+
+
+def load_frame() -> "load.pd.DataFrame":
+    """The events frame of what this session works with: curated data plus any upload it includes."""
+    upload = _included_upload()
+    if upload is None or not upload.events:
+        return _curated_frame()
+    return load.pd.concat([_curated_frame(), load.events_frame(upload.events)], ignore_index=True)
+
+
+def current_dataset() -> load.Dataset:
+    """The curated dataset, with this session's uploaded events and places overlaid when included."""
+    dataset = load_dataset()
+    upload = _included_upload()
+    if upload is None or not upload.events:
+        return dataset
+    return replace(dataset, events=dataset.events + upload.events, places={**dataset.places, **upload.places})
+
+
+def _included_upload():
+    upload = st.session_state.get("upload")
+    return upload if upload is not None and st.session_state.get("w_include_upload", True) else None
 
 
 def page_setup(title: str) -> load.Dataset:
     st.set_page_config(page_title=f"{title} · Russia–China joint patrols", page_icon="🛩️", layout="wide")
     dataset = load_dataset()
     show_data_errors(dataset.errors)
-    return dataset
+    render_upload(dataset)
+    return current_dataset()
+
+
+def render_upload(dataset: load.Dataset) -> None:
+    """Sidebar: analysts overlay their own events (CSV as exported, YAML, GeoJSON); data/ never changes."""
+    from patrolmap.upload import MAX_BYTES, parse_upload
+
+    with st.sidebar.expander("Your own events (overlay)", expanded="upload" in st.session_state):
+        file = st.file_uploader(
+            "CSV (same columns as the CSV export), YAML or GeoJSON",
+            type=["csv", "yaml", "yml", "geojson", "json"],
+            key="w_upload",
+            help=f"At most {MAX_BYTES // 1_000_000} MB. Checked like the curated data; nothing is saved.",
+        )
+        if file is None:
+            st.session_state.pop("upload", None)
+            return
+        content = file.getvalue()
+        key = (file.name, len(content), hash(content))
+        if st.session_state.get("upload_key") != key:
+            st.session_state["upload_key"] = key
+            st.session_state["upload"] = parse_upload(
+                file.name, content, dataset.places, curated_ids={e.id for e in dataset.events}
+            )
+        upload = st.session_state["upload"]
+        st.toggle("Include my events in map, charts and exports", value=True, key="w_include_upload")
+        st.caption(f"{len(upload.events)} event(s) loaded from your file, drawn in orange.")
+    if upload.errors:
+        with st.expander(
+            f"⚠️ Your upload: {len(upload.errors)} problem(s); those rows were not loaded", expanded=True
+        ):
+            st.dataframe(_error_rows(upload.errors), hide_index=True, width="stretch")
 
 
 def show_data_errors(errors: list[load.DataError]) -> None:
@@ -38,14 +115,14 @@ def show_data_errors(errors: list[load.DataError]) -> None:
     if not errors:
         return
     with st.expander(f"⚠️ {len(errors)} problem(s) in the data: those records were not loaded", expanded=True):
-        st.dataframe(
-            [
-                {"file": e.file, "record": e.record, "field": e.field, "value": repr(e.value), "expected": e.expected}
-                for e in errors
-            ],
-            hide_index=True,
-            width="stretch",
-        )
+        st.dataframe(_error_rows(errors), hide_index=True, width="stretch")
+
+
+def _error_rows(errors: list[load.DataError]) -> list[dict]:
+    return [
+        {"file": e.file, "record": e.record, "field": e.field, "value": repr(e.value), "expected": e.expected}
+        for e in errors
+    ]
 
 
 def _query_view() -> ViewState:
@@ -176,8 +253,11 @@ def render_map(events, places, view: ViewState, height: int = 620) -> dict | Non
             for element in playback:
                 element.add_to(base)
             layers = layers[:1]
+    target = place_search(places)
     return st_folium(
         base,
+        center=target,
+        zoom=5 if target else None,
         key=f"{MAP_KEY}-{view.basemap}-{view.playback}",
         height=height,
         use_container_width=True,
@@ -246,7 +326,7 @@ def render_card(card: cards.Card) -> None:
 
 def events_by_id(ids) -> list:
     """Event records for the ids, in the frame's order."""
-    index = {e.id: e for e in load_dataset().events}
+    index = {e.id: e for e in current_dataset().events}
     return [index[i] for i in ids if i in index]
 
 
@@ -360,7 +440,7 @@ def render_events_table(shown, view: ViewState, dataset: load.Dataset) -> None:
     if chosen:
         event = events_by_id([chosen])[0]
         with st.container(border=True):
-            render_card(cards.event_card(event, dataset.places))
+            render_card(cards.event_card(event, current_dataset().places))
 
 
 def render_catalogue(catalogue: list[dict], assets) -> None:
@@ -491,7 +571,7 @@ EXPORTS = [
 
 def render_exports(events: list, filters: Filters, view: ViewState, charts: dict | None = None) -> None:
     """Downloads of the current view; each file carries the caption, citation and permalink."""
-    dataset = load_dataset()
+    dataset = current_dataset()
     caption = _caption("Russia–China joint military activity: map of the current view", events, filters, view)
     with st.expander("⬇️ Export this view (map, data, report bundle)", expanded=False):
         st.caption(

@@ -109,3 +109,21 @@ def test_report_bundle_is_built_with_progress():
     assert not at.error, [e.value for e in at.error]
     assert at.session_state["bundle_zip"][1][:2] == b"PK"
     assert any(b.proto.label == "Download report bundle (ZIP)" for b in at.get("download_button"))
+
+
+@pytest.mark.parametrize(
+    "name, center, message",
+    [
+        ("Miyako Strait", [25.3, 126.0], None),
+        ("korea strait", [34.3, 129.4], None),  # an alias, any case
+        ("Atlantis", None, "online geocoding is off"),  # offline by default: nothing is looked up online
+    ],
+)
+def test_go_to_a_place_uses_the_offline_gazetteer(name, center, message):
+    at = app("pages/1_Map.py").run()
+    at.sidebar.text_input(key="w_place").input(name).run()
+    assert not at.exception
+    args = json.loads(at.get("component_instance")[0].proto.json_args)
+    assert args["center"] == center
+    if message:
+        assert any(message in w.value for w in at.sidebar.warning), [w.value for w in at.sidebar.warning]
