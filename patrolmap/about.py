@@ -32,7 +32,9 @@ def coverage(dataset: Dataset) -> dict:
 
 def _licence(meta: dict) -> str:
     licences = meta.get("licenses") or []
-    return ", ".join(str(lic.get("title") or lic.get("name")) for lic in licences if isinstance(lic, dict)) or "see data/"
+    return (
+        ", ".join(str(lic.get("title") or lic.get("name")) for lic in licences if isinstance(lic, dict)) or "see data/"
+    )
 
 
 def citation(cov: dict, today: date | None = None, permalink: str = "") -> str:

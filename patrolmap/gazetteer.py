@@ -50,18 +50,18 @@ def route_coords(places: dict[str, Place], waypoint_ids: tuple[str, ...] | list[
     """(lat, lon) per waypoint, longitudes unwrapped so the line draws the short way."""
     points = [places[p] for p in waypoint_ids]
     lons = unwrap_lons([display_lon(p.lon) for p in points])
-    return [(p.lat, lon) for p, lon in zip(points, lons)]
+    return [(p.lat, lon) for p, lon in zip(points, lons, strict=True)]
 
 
 def polygon_coords(place: Place) -> list[tuple[float, float]]:
     """(lon, lat) ring of an approximate area polygon, unwrapped across 180 degrees."""
     lons = unwrap_lons([display_lon(lon) for lon, _ in place.polygon])
-    return [(lon, lat) for lon, (_, lat) in zip(lons, place.polygon)]
+    return [(lon, lat) for lon, (_, lat) in zip(lons, place.polygon, strict=True)]
 
 
 def route_length_km(coords: list[tuple[float, float]]) -> float:
     """Geodesic length (WGS84) of a (lat, lon) path, summed leg by leg."""
-    return sum(geodesic(a, b).km for a, b in zip(coords, coords[1:]))
+    return sum(geodesic(a, b).km for a, b in zip(coords, coords[1:], strict=False))
 
 
 def straits_on_route(places: dict[str, Place], waypoint_ids: tuple[str, ...] | list[str]) -> list[str]:

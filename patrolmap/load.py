@@ -455,7 +455,9 @@ def load_events(
             if event is None:
                 continue
             if event.id in seen:
-                errors.append(DataError(name, f"id={event.id}", "id", event.id, f"unique (already in {seen[event.id]})"))
+                errors.append(
+                    DataError(name, f"id={event.id}", "id", event.id, f"unique (already in {seen[event.id]})")
+                )
                 continue
             seen[event.id] = name
             events.append(event)

@@ -22,8 +22,8 @@ from folium.utilities import JsCode
 
 from patrolmap.assets import STATIC_URL, TEXTPATH_JS, IconPath, use_local_assets
 from patrolmap.gazetteer import display_lon, polygon_coords, route_coords, route_length_km, straits_on_route
-from patrolmap.viewstate import BASEMAP_DEFAULT
 from patrolmap.schema import COUNTRIES, INCIDENT_LABELS, KIND_LABELS, PROVENANCES, Event, Place
+from patrolmap.viewstate import BASEMAP_DEFAULT
 
 LAND_FILE = Path(__file__).resolve().parent.parent / "static" / "basemap" / "land-pacific.geojson"
 LAND_URL = "/app/static/basemap/land-pacific.geojson"
@@ -93,7 +93,7 @@ BIND_FEATURE = JsCode(
             layer.bindTooltip(p.tooltip, {sticky: true});
         }
         if (p.layer === 'route' && layer.setText) {
-            layer.setText('    \u27A4    ', {repeat: true, offset: 4,
+            layer.setText('    \u27a4    ', {repeat: true, offset: 4,
                 attributes: {fill: p.style.color, 'font-size': '13px', 'font-weight': 'bold'}});
         }
     }"""

@@ -45,11 +45,11 @@ def place_search(places) -> tuple[float, float] | None:
 
 
 @st.cache_resource
-def _curated_frame() -> "load.pd.DataFrame":
+def _curated_frame() -> load.pd.DataFrame:
     return load.events_frame(load_dataset().events)
 
 
-def load_frame() -> "load.pd.DataFrame":
+def load_frame() -> load.pd.DataFrame:
     """The events frame of what this session works with: curated data plus any upload it includes."""
     upload = _included_upload()
     if upload is None or not upload.events:
@@ -104,9 +104,7 @@ def render_upload(dataset: load.Dataset) -> None:
         st.toggle("Include my events in map, charts and exports", value=True, key="w_include_upload")
         st.caption(f"{len(upload.events)} event(s) loaded from your file, drawn in orange.")
     if upload.errors:
-        with st.expander(
-            f"⚠️ Your upload: {len(upload.errors)} problem(s); those rows were not loaded", expanded=True
-        ):
+        with st.expander(f"⚠️ Your upload: {len(upload.errors)} problem(s); those rows were not loaded", expanded=True):
             st.dataframe(_error_rows(upload.errors), hide_index=True, width="stretch")
 
 
@@ -579,7 +577,7 @@ def render_exports(events: list, filters: Filters, view: ViewState, charts: dict
             "sources and the link to this view. Built offline on this server."
         )
         columns = st.columns(len(EXPORTS))
-        for column, (label, kind, ext, mime, build) in zip(columns, EXPORTS):
+        for column, (label, kind, ext, mime, build) in zip(columns, EXPORTS, strict=True):
             column.download_button(
                 label,
                 _guarded(lambda b=build: b(events, dataset.places, caption), label),

@@ -56,9 +56,19 @@ def running_app(env: dict | None = None):
     port = free_port()
     proc = subprocess.Popen(
         [
-            sys.executable, "-m", "streamlit", "run", "app.py",
-            "--server.port", str(port), "--server.headless", "true", "--server.address", "127.0.0.1",
-            "--browser.gatherUsageStats", "false",
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "app.py",
+            "--server.port",
+            str(port),
+            "--server.headless",
+            "true",
+            "--server.address",
+            "127.0.0.1",
+            "--browser.gatherUsageStats",
+            "false",
         ],
         cwd=ROOT,
         env={**os.environ, **(env or {})},
@@ -124,6 +134,4 @@ def wait_for_map(page, timeout: float = 30_000):
 
 def wait_for_app_idle(page, timeout: float = 30_000):
     """Streamlit has finished the current run (no 'Running...' status widget)."""
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout
-    )
+    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout)

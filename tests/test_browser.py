@@ -73,7 +73,9 @@ def layer_counts(page, expected_routes: int, timeout: float = 20_000) -> dict:
             const w = f && f.contentWindow;
             if (!w || !w.map) return false;
             let routes = 0;
-            w.map.eachLayer(l => { if (l.feature && l.feature.properties && l.feature.properties.layer === 'route') routes++; });
+            w.map.eachLayer(l => {
+                if (l.feature && l.feature.properties && l.feature.properties.layer === 'route') routes++;
+            });
             return routes === n;
         }""",
         arg=[MAP_FRAME, expected_routes],
@@ -156,4 +158,107 @@ def test_clicking_a_route_opens_its_card(app_url, browser):
     event = next(e for e in load_dataset().events if e.id == "air-2019-07-23")
     for source in event.sources:  # every source is linked from the card
         assert page.locator(f"a[href='{source.url}']").count() >= 1, source.url
+    assert browser.outside == []
+
+
+def test_a_filter_change_keeps_the_analysts_view(app_url, browser):
+    page = browser.page()
+    page.goto(f"{app_url}/Map")
+    map_frame(page)
+    everything = expected_counts(Filters())
+    layer_counts(page, everything["route"])
+    frame = map_window(page)
+    frame.evaluate("() => window.map.setView([45.5, 142.0], 6, {animate: false})")  # pan and zoom to Soya
+    page.locator("[data-testid='stSidebar'] [data-testid='stMultiSelect']").first.click()
+    page.get_by_role("option", name="Naval patrol").click()
+    page.keyboard.press("Escape")
+    naval = expected_counts(Filters(kinds=("naval_patrol",)))
+    layer_counts(page, naval["route"])
+    view = map_window(page).evaluate(
+        "() => [window.map.getCenter().lat, window.map.getCenter().lng, window.map.getZoom()]"
+    )
+    assert view[2] == 6 and abs(view[0] - 45.5) < 0.01 and abs(view[1] - 142.0) < 0.01, view
+
+
+def test_every_download_button_delivers_a_valid_file(app_url, browser, tmp_path):
+    import io
+    import json as jsonlib
+    import xml.etree.ElementTree as ET
+    import zipfile
+
+    import pandas as pd
+
+    from patrolmap.export import CSV_COLUMNS
+
+    page = browser.page()
+    page.goto(f"{app_url}/Map?kinds=air_patrol&years=2019-2021")
+    map_frame(page)
+    page.get_by_text("Export this view").click()
+    checks = {
+        "Map PNG": lambda b: b[:8] == b"\x89PNG\r\n\x1a\n" and len(b) > 20_000,
+        "Map SVG": lambda b: ET.fromstring(b).tag.endswith("svg"),
+        "Interactive map (HTML)": lambda b: b'<script src="http' not in b and b"leaflet" in b.lower(),
+        "Events CSV": lambda b: list(pd.read_csv(io.BytesIO(b), dtype=str).columns) == CSV_COLUMNS,
+        "Events GeoJSON": lambda b: jsonlib.loads(b)["type"] == "FeatureCollection",
+        "Full dataset CSV (all events, no filter)": lambda b: len(pd.read_csv(io.BytesIO(b), dtype=str)) >= 30,
+    }
+    for label, valid in checks.items():
+        with page.expect_download(timeout=60_000) as info:
+            page.get_by_role("button", name=label).click()
+        download = info.value
+        path = tmp_path / download.suggested_filename
+        download.save_as(path)
+        content = path.read_bytes()
+        assert valid(content), (label, content[:200])
+        assert (
+            "2019-2021" in download.suggested_filename
+            and "air-patrol" in download.suggested_filename
+            or (label.startswith("Full"))
+        )
+    page.get_by_role("button", name="Build report bundle").click()
+    with page.expect_download(timeout=120_000) as info:
+        page.get_by_role("button", name="Download report bundle (ZIP)").click(timeout=120_000)
+    archive = zipfile.ZipFile(io.BytesIO(open(info.value.path(), "rb").read()))
+    names = archive.namelist()
+    assert names[0] == "README.txt" and any(n.endswith(".png") for n in names)
+    assert "How to cite" in archive.read("README.txt").decode()
+    assert browser.outside == []
+
+
+def test_a_hostile_upload_shows_as_text_and_the_map_still_draws(app_url, browser, tmp_path):
+    hostile = tmp_path / "mine.yaml"
+    hostile.write_text(
+        """- id: upload-2024-01-01
+  kind: air_patrol
+  name: "<img src=x onerror=\\"window.top.__pwned=1\\"><script>alert(1)</script>"
+  date_start: "2024-01-01"
+  date_end: "2024-01-01"
+  participants: [RUS, CHN]
+  areas: [sea-of-japan]
+  route: {waypoints: [tsushima-strait, miyako-strait], provenance: schematic, source: s1}
+  summary: "[click](javascript:alert(1)) **bold**"
+  sources:
+    - {id: s1, producer: "<b onmouseover=alert(1)>me</b>", title: t, url: "https://example.org/x"}
+- id: upload-bad
+  kind: bombing
+""",
+        encoding="utf-8",
+    )
+    page = browser.page()
+    page.goto(f"{app_url}/Map")
+    map_frame(page)
+    everything = expected_counts(Filters())
+    layer_counts(page, everything["route"])
+    page.get_by_text("Your own events (overlay)").click()
+    page.locator("[data-testid='stFileUploader'] input[type=file]").set_input_files(str(hostile))
+    page.get_by_text("Your upload: ").wait_for(timeout=30_000)  # the bad record is listed
+    counts = layer_counts(page, everything["route"] + 1)  # the good one is drawn
+    assert counts["route"] == everything["route"] + 1
+    assert page.evaluate("() => window.__pwned") is None
+    assert browser.dialogs == []
+    # Open its card: the name shows as text.
+    page.locator("[data-testid='stSelectbox']").last.click()
+    page.get_by_role("option", name=re.compile("onerror")).click()
+    page.get_by_text("<script>alert(1)</script>", exact=False).first.wait_for(timeout=20_000)
+    assert page.evaluate("() => window.__pwned") is None and browser.dialogs == []
     assert browser.outside == []

@@ -74,7 +74,9 @@ MALFORMED = [
 ]
 
 
-@pytest.mark.parametrize("path, value, field", MALFORMED, ids=[f"{'.'.join(map(str, p))}={v!r:.20}" for p, v, _ in MALFORMED])
+@pytest.mark.parametrize(
+    "path, value, field", MALFORMED, ids=[f"{'.'.join(map(str, p))}={v!r:.20}" for p, v, _ in MALFORMED]
+)
 def test_malformed_record_is_named(path, value, field):
     errors = []
     record = mutate(path, value)
@@ -99,8 +101,14 @@ def write_dataset(tmp_path: Path, events_text: str) -> Path:
     (tmp_path / "places").mkdir()
     (tmp_path / "events").mkdir()
     places = [
-        {"id": p.id, "name": p.name, "kind": p.kind, "lat": p.lat, "lon": p.lon,
-         **({"polygon": [list(x) for x in p.polygon]} if p.polygon else {})}
+        {
+            "id": p.id,
+            "name": p.name,
+            "kind": p.kind,
+            "lat": p.lat,
+            "lon": p.lon,
+            **({"polygon": [list(x) for x in p.polygon]} if p.polygon else {}),
+        }
         for p in PLACES.values()
     ]
     (tmp_path / "places" / "core.yaml").write_text(yaml.safe_dump(places))

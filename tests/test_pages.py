@@ -14,6 +14,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def app(page: str) -> AppTest:
     return AppTest.from_file(str(ROOT / page), default_timeout=60)
 
+
 PAGES = [
     ("app.py", "Russia–China joint military patrols"),
     ("pages/1_Map.py", "Map of joint patrols"),
