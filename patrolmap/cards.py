@@ -19,9 +19,12 @@ def md_escape(text: object) -> str:
 
 def safe_url(url: str) -> str | None:
     """The URL if it is http(s) with a host, else None (no javascript:, data: ...)."""
-    parsed = urlparse(url or "")
-    if parsed.scheme in ("http", "https") and parsed.netloc and not any(c in url for c in " <>\"'`"):
-        return url
+    try:
+        parsed = urlparse(url or "")
+    except ValueError:
+        return None
+    if parsed.scheme in ("http", "https") and parsed.netloc and not any(c in url for c in ' <>"`'):
+        return url.replace("'", "%27")
     return None
 
 

@@ -743,8 +743,17 @@ def events_csv(events: list[Event], places: dict[str, Place]) -> bytes:
     writer = csv.DictWriter(buf, fieldnames=CSV_COLUMNS, lineterminator="\n")
     writer.writeheader()
     for event in events:
-        writer.writerow(event_row(event, places))
+        writer.writerow({k: _defuse(v) for k, v in event_row(event, places).items()})
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
+
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _defuse(value: str) -> str:
+    """A cell a spreadsheet would run as a formula gets a leading apostrophe (OWASP CSV injection);
+    _cell takes it off again when the file is uploaded back."""
+    return "'" + value if value.startswith(FORMULA_START) else value
 
 
 def _cell(row: dict, name: str) -> str:
@@ -753,7 +762,10 @@ def _cell(row: dict, name: str) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return str(value).strip()
+    value = str(value)
+    if value.startswith("'") and value[1:].startswith(FORMULA_START):
+        value = value[1:]
+    return value.strip()
 
 
 def events_from_csv_rows(rows: list[dict]) -> list[dict]:

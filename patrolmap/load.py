@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -38,7 +38,9 @@ from patrolmap.schema import (
 DATA_DIR = Path(os.environ.get("PATROLMAP_DATA_DIR") or Path(__file__).resolve().parent.parent / "data")
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{1,80}$")
 DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-URL_FORBIDDEN = " <>\"'`"  # never in a URL we link to: they break out of attributes and markup
+# Never in a URL we link to: they break out of attributes and markup. (An apostrophe is legal in
+# URLs and real sources use it; cards.safe_url percent-encodes it.)
+URL_FORBIDDEN = ' <>"`'
 MAX_TEXT = 5000  # characters in one text field; longer is almost certainly not a record
 
 
@@ -118,6 +120,9 @@ class _Record:
             if required:
                 self.fail(name, value, "a date YYYY-MM-DD")
             return None
+        if isinstance(value, datetime):  # an unquoted YAML timestamp: a time we do not record
+            self.fail(name, str(value), "a date YYYY-MM-DD without a time")
+            return None
         if isinstance(value, date):
             return value
         if isinstance(value, str) and DATE_PATTERN.match(value):
@@ -169,7 +174,10 @@ class _Record:
         return value
 
     def url(self, value: object, name: str) -> str:
-        parsed = urlparse(value) if isinstance(value, str) else None
+        try:
+            parsed = urlparse(value) if isinstance(value, str) else None
+        except ValueError:  # e.g. an unclosed IPv6 bracket
+            parsed = None
         if (
             parsed is None
             or parsed.scheme not in ("http", "https")
@@ -286,7 +294,7 @@ def parse_event(
     source_ids = {s.id for s in sources}
 
     def cited(value: object, name: str) -> str:
-        if value not in source_ids:
+        if not isinstance(value, str) or value not in source_ids:
             rec.fail(name, value, "the id of one of this record's sources")
             return ""
         return value

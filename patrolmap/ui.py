@@ -37,7 +37,7 @@ def place_search(places) -> tuple[float, float] | None:
         return None
     located = locate(name, places, online=online)
     if located.message:
-        (st.sidebar.info if located.place else st.sidebar.warning)(located.message)
+        (st.sidebar.info if located.place else st.sidebar.warning)(cards.md_escape(located.message))
     if located.place is None:
         return None
     st.sidebar.caption(f"Centred on {cards.md_escape(located.place.name)} ({located.source}).")
@@ -275,8 +275,8 @@ def clicked_event(result: dict | None) -> tuple[str, list[str]]:
 def render_card(card: cards.Card) -> None:
     """The event card. Every record text goes through md_escape or a dataframe cell."""
     esc = cards.md_escape
-    st.subheader(card.title)
-    st.caption(card.subtitle)
+    st.subheader(esc(card.title))
+    st.caption(esc(card.subtitle))
     if card.summary:
         st.markdown(esc(card.summary))
     if card.firsts:
@@ -343,7 +343,8 @@ def render_home(cov: dict) -> None:
     cols[3].metric("Sources cited", cov["n_sources"])
     st.markdown(
         " · ".join(f"{kind}: **{n}**" for kind, n in cov["by_kind"].items())
-        + f"  \nData version **{cov['version']}**, last reviewed **{cov['last_reviewed']}**; "
+        + f"  \nData version **{cards.md_escape(cov['version'])}**, "
+        f"last reviewed **{cards.md_escape(cov['last_reviewed'])}**; "
         f"licence: {cards.md_escape(cov['licence'])}."
     )
     st.page_link("pages/1_Map.py", label="Open the map", icon="🗺️")
@@ -503,7 +504,7 @@ def render_about(cov: dict, dataset: load.Dataset) -> None:
     if resources:
         st.subheader("Files and fields")
         for resource in resources:
-            with st.expander(f"{resource.get('path', '')}: {resource.get('title', '')}"):
+            with st.expander(esc(f"{resource.get('path', '')}: {resource.get('title', '')}")):
                 fields = (resource.get("schema") or {}).get("fields") or []
                 st.dataframe(fields, hide_index=True, width="stretch")
 

@@ -1,0 +1,453 @@
+"""Hostile text in every field stays text: in the folium HTML, the tooltips, the cards, and the
+running app in a real browser. Broken data files are rejected record by record, and said so."""
+
+import copy
+import re
+from collections import Counter
+from datetime import date, timedelta
+from html import escape
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import PLACES, VALID_EVENT
+from patrolmap import cards, maps
+from patrolmap.load import load_dataset, parse_event
+
+FIXTURES = Path(__file__).parent / "fixtures"
+# One payload a line; split on "\n" only, so U+2028/U+2029 inside a payload stay in it.
+PAYLOADS = [p for p in (FIXTURES / "hostile" / "payloads.txt").read_text(encoding="utf-8").split("\n") if p]
+BENIGN = "Plain benign text"
+SAFE_TOOLTIP_TAGS = re.compile(r"</?(b|i)>|<br>")
+
+
+def hostile_event(payload: str) -> dict:
+    """VALID_EVENT with the payload in every free-text field."""
+    raw = copy.deepcopy(VALID_EVENT)
+    raw.update(name=payload, summary=payload, aliases=[payload], firsts=[payload], unknown=[payload])
+    raw["route"]["note"] = payload
+    for asset in raw["assets"]:
+        asset["type"] = payload
+    raw["incidents"][0]["description"] = payload
+    for claim in raw["claims"]:
+        claim["note"] = payload
+    raw["disputes"][0]["note"] = payload
+    for source in raw["sources"]:
+        source["title"] = payload
+        source["producer"] = payload
+    return raw
+
+
+def hostile_places(payload: str) -> dict:
+    return {
+        pid: p.__class__(**{**p.__dict__, "name": payload, "aliases": (payload,), "note": payload})
+        for pid, p in PLACES.items()
+    }
+
+
+def parsed(payload: str):
+    errors = []
+    places = hostile_places(payload)
+    event = parse_event(hostile_event(payload), "events/hostile.yaml", 0, places, errors)
+    assert errors == [], [str(e) for e in errors]
+    return event, places
+
+
+class TagCollector(HTMLParser):
+    """Every tag and attribute name the browser would build from the HTML."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.tags: Counter = Counter()
+
+    def handle_starttag(self, tag, attrs):
+        self.tags[(tag, tuple(sorted(name for name, _ in attrs)))] += 1
+
+
+def tag_shape(html: str) -> Counter:
+    collector = TagCollector()
+    collector.feed(html)
+    return collector.tags
+
+
+@pytest.fixture(scope="module")
+def benign_shape():
+    event, places = parsed(BENIGN)
+    return tag_shape(maps.build_map([event], places).get_root().render())
+
+
+@pytest.mark.parametrize("payload", PAYLOADS, ids=range(len(PAYLOADS)))
+def test_map_html_has_no_live_payload(payload, benign_shape):
+    event, places = parsed(payload)
+    html = maps.build_map([event], places).get_root().render()
+    # Same elements and attributes as for plain text: nothing broke out of a string or a tag.
+    assert tag_shape(html) == benign_shape
+    assert "<script>alert" not in html and "<script>window" not in html
+    if "<" in payload or '"' in payload:
+        assert payload not in html
+    assert not re.search(r"<[^>]*\son(error|load|mouseover|toggle)\s*=", html, re.I)
+
+
+@pytest.mark.parametrize("payload", PAYLOADS, ids=range(len(PAYLOADS)))
+def test_tooltips_are_escaped(payload):
+    event, places = parsed(payload)
+    layers = {
+        "route": maps.routes_geojson([event], places),
+        "area": maps.areas_geojson([event], places),
+        "incident": maps.incidents_geojson([event], places),
+    }
+    for name, collection in layers.items():
+        assert collection["features"], name
+        for feature in collection["features"]:
+            tooltip = feature["properties"]["tooltip"]
+            assert escape(payload) in tooltip, (name, tooltip[:200])
+            rest = SAFE_TOOLTIP_TAGS.sub("", tooltip)
+            assert "<" not in rest and ">" not in rest and '"' not in rest, (name, rest[:200])
+
+
+MARKDOWN_SPECIAL = set("\\`*_{}[]()#+-.!|<>~$&:")
+
+
+def unescaped_markdown(text: str) -> list[str]:
+    """Markdown-special characters not preceded by a backslash."""
+    found, i = [], 0
+    while i < len(text):
+        if text[i] == "\\":
+            i += 2
+            continue
+        if text[i] in MARKDOWN_SPECIAL:
+            found.append(text[i])
+        i += 1
+    return found
+
+
+@pytest.mark.parametrize("payload", PAYLOADS, ids=range(len(PAYLOADS)))
+def test_card_text_through_md_escape_is_inert(payload):
+    event, places = parsed(payload)
+    card = cards.event_card(event, places)
+    texts = [card.title, card.summary, *card.firsts, *card.unknown, card.route["note"], card.route["waypoints"]]
+    texts += [d["note"] for d in card.disputes]
+    texts += [s["title"] for s in card.sources] + [s["producer"] for s in card.sources]
+    for text in texts:
+        escaped = cards.md_escape(text)
+        assert unescaped_markdown(escaped) == [], escaped[:200]
+        assert "\n" not in escaped
+    assert [s["url"] for s in card.sources] == ["https://example.org/a", "http://example.org/b"]
+
+
+BAD_URLS = [
+    "javascript:alert(1)",
+    "JAVASCRIPT:alert(1)",
+    " javascript:alert(1)",
+    "java\tscript:alert(1)",
+    "javascript://example.org/%0Aalert(1)",  # has a "host" but is not http
+    "data:text/html,<script>alert(1)</script>",
+    "vbscript:msgbox(1)",
+    "//evil.example/x",  # scheme-relative
+    'https://example.org/"><script>alert(1)</script>',
+    "https://example.org/ onmouseover=alert(1)",
+    "http:/example.org",  # no host
+]
+
+
+# http(s) URLs carrying quotes, angle brackets or spaces: safe_url withholds them and the loader refuses them.
+QUOTED_URLS = BAD_URLS[8:]
+
+
+def loader_rejects(url: str) -> bool:
+    raw = copy.deepcopy(VALID_EVENT)
+    raw["sources"][0]["url"] = url
+    errors = []
+    event = parse_event(raw, "events/hostile.yaml", 0, PLACES, errors)
+    return event is None and any(e.field == "sources.url" and e.value == url for e in errors)
+
+
+@pytest.mark.parametrize("url", BAD_URLS)
+def test_bad_source_url_is_never_linked(url):
+    assert cards.safe_url(url) is None
+
+
+@pytest.mark.parametrize("url", [u for u in BAD_URLS if u not in QUOTED_URLS])
+def test_bad_source_url_is_rejected_by_the_loader(url):
+    assert loader_rejects(url)
+
+
+@pytest.mark.parametrize("url", QUOTED_URLS)
+def test_quoted_url_is_rejected_by_the_loader(url):
+    assert loader_rejects(url)
+
+
+# ---------------------------------------------------------------- a hostile data dir in the real app
+
+
+def write_hostile_dir(root: Path) -> dict:
+    """places + events + catalogue + datapackage, every text a payload. Returns what was written."""
+    (root / "places").mkdir(parents=True)
+    (root / "events").mkdir()
+    seas = [("sea-a", 40.0, 134.5), ("sea-b", 29.5, 125.5), ("sea-c", 24.0, 130.0)]
+    places = []
+    for n, (pid, lat, lon) in enumerate(seas):
+        ring = [[lon - 3, lat - 2], [lon + 3, lat - 2], [lon + 3, lat + 2], [lon - 3, lat + 2]]
+        places.append(
+            {
+                "id": pid,
+                "name": PAYLOADS[n],
+                "aliases": [PAYLOADS[n + 3]],
+                "kind": "sea",
+                "lat": lat,
+                "lon": lon,
+                "polygon": ring,
+                "note": PAYLOADS[n + 6],
+            }
+        )
+    places.append({"id": "strait-x", "name": PAYLOADS[3], "kind": "strait", "lat": 34.3, "lon": 129.4})
+    (root / "places" / "hostile.yaml").write_text(yaml.safe_dump(places, allow_unicode=True), encoding="utf-8")
+    events = []
+    start = date(2020, 1, 1)
+    for n, payload in enumerate(PAYLOADS):
+        day = (start + timedelta(days=n)).isoformat()
+        raw = hostile_event(payload)
+        raw.update(id=f"air-{day}", date_start=day, date_end=day, areas=[seas[n % 3][0]])
+        raw["route"]["waypoints"] = [seas[n % 3][0], "strait-x", seas[(n + 1) % 3][0]]
+        raw["incidents"][0]["place"] = "strait-x"
+        raw["incidents"][0]["date"] = day
+        events.append(raw)
+    (root / "events" / "hostile.yaml").write_text(yaml.safe_dump(events, allow_unicode=True), encoding="utf-8")
+    catalogue = [
+        {
+            "type": p,
+            "name": p,
+            "aliases": [p],
+            "country": "RUS",
+            "role": "bomber",
+            "category": "aircraft",
+            "note": p,
+            "source": {"url": "javascript:window.top.__pwned=1", "title": p},
+        }
+        for p in PAYLOADS[:6]
+    ]
+    (root / "assets.yaml").write_text(yaml.safe_dump(catalogue, allow_unicode=True), encoding="utf-8")
+    meta = {
+        "title": PAYLOADS[0],
+        "version": "![v](https://evil.example/version.png)",
+        "last_reviewed": '<img src=x onerror="window.top.__pwned=1">',
+        "description": PAYLOADS[17],
+        "licenses": [{"name": "x", "title": "[licence](javascript:window.top.__pwned=1)"}],
+        "method": PAYLOADS[:8],
+        "resources": [
+            {
+                "path": "![r](https://evil.example/resource.png)",
+                "title": PAYLOADS[3],
+                "schema": {"fields": [{"name": PAYLOADS[2], "description": PAYLOADS[4]}]},
+            }
+        ],
+        "changes": [{"date": "2026-11-27", "change": PAYLOADS[9]}],
+    }
+    (root / "datapackage.yaml").write_text(yaml.safe_dump(meta, allow_unicode=True), encoding="utf-8")
+    return {"events": events, "places": places}
+
+
+def test_hostile_dir_loads_every_record(tmp_path):
+    written = write_hostile_dir(tmp_path)
+    dataset = load_dataset(tmp_path)
+    assert dataset.errors == []
+    assert len(dataset.events) == len(written["events"]) == len(PAYLOADS)
+
+
+PWNED = """() => {
+    const hits = [];
+    const visit = (w, path) => {
+        try { if (w.__pwned) hits.push(path); } catch (e) { return; }
+        for (let i = 0; i < w.frames.length; i++) visit(w.frames[i], path + '/' + i);
+    };
+    visit(window, 'top');
+    return hits;
+}"""
+
+VISIBLE_PAYLOAD = "<b onmouseover=alert(1)>hover me</b>"
+
+
+@pytest.fixture(scope="module")
+def hostile_app(tmp_path_factory):
+    from browser import running_app
+
+    root = tmp_path_factory.mktemp("hostile-data")
+    write_hostile_dir(root)
+    with running_app(env={"PATROLMAP_DATA_DIR": str(root)}) as url:
+        yield url
+
+
+@pytest.fixture
+def offline_browser():
+    from playwright.sync_api import sync_playwright
+
+    from browser import OfflineBrowser, chromium_path
+
+    executable = chromium_path()
+    with sync_playwright() as playwright:
+        browser = OfflineBrowser(playwright, executable)
+        yield browser
+        browser.close()
+
+
+def settle(page):
+    from browser import wait_for_app_idle
+
+    page.wait_for_selector("[data-testid='stApp']", timeout=30_000)
+    page.wait_for_timeout(1500)  # let Streamlit start its run before waiting for it to end
+    wait_for_app_idle(page)
+
+
+def assert_not_pwned(page, browser):
+    assert page.evaluate(PWNED) == []
+    assert browser.dialogs == []
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/Events",
+        "/Timeline",
+        "/Aircraft_and_ships",
+        "/About_the_data",
+    ],
+)
+def test_hostile_pages_stay_inert(hostile_app, offline_browser, path):
+    page = offline_browser.page()
+    page.goto(hostile_app + path)
+    settle(page)
+    page.mouse.move(400, 400)
+    page.mouse.move(600, 300)
+    page.wait_for_timeout(500)
+    assert_not_pwned(page, offline_browser)
+    assert page.locator("[data-testid='stException']").count() == 0
+    assert offline_browser.outside == []
+
+
+def event_id_of(payload: str) -> str:
+    return f"air-{(date(2020, 1, 1) + timedelta(days=PAYLOADS.index(payload))).isoformat()}"
+
+
+CARD_PAYLOADS = [
+    "![tracker](https://evil.example/md-image.png)",  # a Markdown image in a title would be fetched
+    '<img src="https://evil.example/html-image.png">',
+    "[click me](javascript:window.top.__pwned=1)",
+    '<img src=x onerror="window.top.__pwned=1">',
+    "**bold** _md_ `code` # heading > quote ~~strike~~ | table |",
+]
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("payload", CARD_PAYLOADS, ids=range(len(CARD_PAYLOADS)))
+def test_hostile_event_card(hostile_app, offline_browser, payload):
+    """The card shows every field of the record; none of them may fetch, link or run anything."""
+    page = offline_browser.page()
+    page.goto(f"{hostile_app}/Map?event={event_id_of(payload)}")
+    settle(page)
+    page.get_by_text("Sources", exact=True).first.wait_for(timeout=30_000)
+    for link in page.locator("a[href]").all():
+        href = link.get_attribute("href") or ""
+        assert not href.lower().startswith(("javascript:", "data:")), href
+    for tag in ("img", "iframe", "svg[onload]", "details"):
+        assert page.locator(f"[data-testid='stMarkdown'] {tag}").count() == 0, tag
+    page.wait_for_timeout(500)
+    assert_not_pwned(page, offline_browser)
+    assert offline_browser.outside == []
+
+
+@pytest.mark.browser
+def test_hostile_map_tooltip_and_card(hostile_app, offline_browser):
+    from browser import MAP_FRAME, wait_for_map
+
+    page = offline_browser.page()
+    page.goto(f"{hostile_app}/Map?event={event_id_of(VISIBLE_PAYLOAD)}")
+    settle(page)
+    frame = wait_for_map(page)
+    paths = frame.locator("path.leaflet-interactive")
+    paths.first.wait_for(timeout=30_000)
+    assert paths.count() >= len(PAYLOADS)  # every route and area drew
+    # Hover over every route in turn: each binds a tooltip built from a payload.
+    routes = page.frame_locator(MAP_FRAME).locator("path.leaflet-interactive[stroke-linecap='round']")
+    tooltips = []
+    for i in range(min(routes.count(), 40)):
+        try:
+            routes.nth(i).hover(timeout=2000, force=True)
+        except Exception:  # a route under another one cannot always be hovered; the others are enough
+            continue
+        tip = frame.locator(".leaflet-tooltip")
+        if tip.count():
+            tooltips.append(tip.first.inner_text())
+    assert tooltips, "no tooltip appeared"
+    assert any(p in t for t in tooltips for p in PAYLOADS), tooltips[:3]
+    # The event card for the visible payload: its text shows as text.
+    page.wait_for_timeout(500)
+    body = page.inner_text("body")
+    assert VISIBLE_PAYLOAD in body
+    assert_not_pwned(page, offline_browser)
+    assert page.locator("[data-testid='stException']").count() == 0
+    assert offline_browser.outside == []
+
+
+# ---------------------------------------------------------------- broken data files
+
+BROKEN = FIXTURES / "broken"
+BROKEN_VALID = {"air-2019-07-23", "naval-2021-10-17", "ex-2022-12-21"}
+
+
+def expected_rejections() -> set[tuple[str, str, str]]:
+    """(file, record, field) of every error the broken dir must produce, from its expected.txt."""
+    lines = (BROKEN / "expected.txt").read_text(encoding="utf-8").splitlines()
+    return {tuple(part.strip() for part in line.split("|")) for line in lines if line and not line.startswith("#")}
+
+
+def test_broken_dir_rejects_exactly_the_bad_records():
+    dataset = load_dataset(BROKEN)
+    assert {e.id for e in dataset.events} == BROKEN_VALID
+    got = {(e.file, e.record, e.field) for e in dataset.errors}
+    expected = expected_rejections()
+    assert len({(f, r) for f, r, _ in expected}) >= 30  # records (and whole files) rejected
+    assert got == expected, {"missing": sorted(expected - got), "unexpected": sorted(got - expected)}
+    for error in dataset.errors:
+        assert error.file and error.record and error.field and error.expected
+        assert "must be" in str(error) and "got" in str(error)
+
+
+@pytest.mark.browser
+def test_broken_dir_in_the_app_shows_the_banner_and_the_valid_events(offline_browser):
+    from browser import running_app, wait_for_map
+
+    n_errors = len(load_dataset(BROKEN).errors)
+    with running_app(env={"PATROLMAP_DATA_DIR": str(BROKEN)}) as url:
+        page = offline_browser.page()
+        page.goto(url + "/Map")
+        settle(page)
+        banner = page.get_by_text(f"{n_errors} problem(s) in the data")
+        banner.wait_for(timeout=30_000)
+        expander = page.locator("[data-testid='stExpander']", has_text="problem(s) in the data").first
+        expander.locator("[data-testid='stDataFrame']").first.wait_for(timeout=30_000)
+        # The grid draws on a canvas; its accessible table carries the first rows' text.
+        page.wait_for_function(
+            """() => Array.from(document.querySelectorAll("[data-testid='stExpander']")).some(
+                e => e.textContent.includes('problem(s) in the data') && e.textContent.includes('broken/'))""",
+            timeout=30_000,
+        )
+        frame = wait_for_map(page)
+        counts = page.wait_for_function(
+            """(sel) => {
+                const w = document.querySelector(sel).contentWindow;
+                if (!w || !w.map) return null;
+                const ids = new Set();
+                w.map.eachLayer(l => { if (l.feature && l.feature.properties && l.feature.properties.event_id)
+                    ids.add(l.feature.properties.event_id); });
+                return ids.size ? Array.from(ids).sort() : null;
+            }""",
+            arg="iframe[title='streamlit_folium.st_folium']",
+            timeout=30_000,
+        ).json_value()
+        assert set(counts) <= BROKEN_VALID and "air-2019-07-23" in counts
+        assert frame.locator("path.leaflet-interactive").count() >= 1
+        assert offline_browser.outside == []

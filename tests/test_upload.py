@@ -1,0 +1,324 @@
+"""Uploads: an analyst's CSV/YAML/GeoJSON is read beside the curated data; garbage is one clear error."""
+
+import copy
+import datetime
+import json
+import pathlib
+
+import pytest
+import yaml
+
+from conftest import PLACES, VALID_EVENT
+from patrolmap import export, maps
+from patrolmap.load import DataError, parse_event
+from patrolmap.upload import MAX_ERRORS, UPLOAD_PREFIX, parse_upload
+
+
+def record(**changes):
+    raw = copy.deepcopy(VALID_EVENT)
+    raw.update(changes)
+    return raw
+
+
+def yaml_bytes(records) -> bytes:
+    return yaml.safe_dump(records, allow_unicode=True).encode("utf-8")
+
+
+def feature(geometry, **changes):
+    return {"type": "Feature", "geometry": geometry, "properties": record(**changes)}
+
+
+def collection(*features) -> bytes:
+    return json.dumps({"type": "FeatureCollection", "features": list(features)}).encode()
+
+
+@pytest.fixture(autouse=True)
+def no_writes(monkeypatch):
+    """parse_upload reads bytes and returns records: it never writes a file (data/ stays as it is)."""
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("parse_upload must not write files")
+
+    monkeypatch.setattr(pathlib.Path, "write_text", refuse)
+    monkeypatch.setattr(pathlib.Path, "write_bytes", refuse)
+
+
+def test_yaml_upload_loads_with_prefixed_id():
+    places = dict(PLACES)
+    result = parse_upload("mine.yaml", yaml_bytes([record()]), places)
+    assert result.errors == [] and result.format == "yaml"
+    (event,) = result.events
+    assert event.id == "upload-air-2019-07-23"
+    assert event.origin == "upload" and event.file == "mine.yaml"
+    assert event.route.waypoints == ("sea-of-japan", "tsushima-strait", "east-china-sea")
+    assert places == PLACES  # the gazetteer passed in is not changed
+
+
+def test_already_prefixed_id_is_kept():
+    result = parse_upload("mine.yml", yaml_bytes([record(id="upload-air-2019-07-23")]), PLACES)
+    assert [e.id for e in result.events] == ["upload-air-2019-07-23"]
+
+
+def test_bad_rows_are_listed_and_valid_rows_still_load():
+    rows = [
+        record(),
+        record(id="air-2019-07-24", date_start="23/07/2019"),
+        record(id="air-2019-07-25", participants=["XXX"], areas=["atlantis"]),
+        "just a string",
+        record(id="air-2019-07-23"),  # same id as row 1
+    ]
+    result = parse_upload("mine.yaml", yaml_bytes(rows), PLACES)
+    assert [e.id for e in result.events] == ["upload-air-2019-07-23"]
+    found = {(e.record, e.field, repr(e.value)) for e in result.errors}
+    assert ("row 2 (id=air-2019-07-24)", "date_start", "'23/07/2019'") in found
+    assert ("row 3 (id=air-2019-07-25)", "participants", "'XXX'") in found
+    assert ("row 3 (id=air-2019-07-25)", "areas", "'atlantis'") in found
+    assert ("row 4", "(record)", "'just a string'") in found
+    dup = [e for e in result.errors if e.record == "row 5 (id=air-2019-07-23)"]
+    assert dup and dup[0].field == "id" and "row 1" in dup[0].expected
+    assert all(e.file == "mine.yaml" and e.expected for e in result.errors)
+    assert all("must be" in str(e) and "got" in str(e) for e in result.errors)
+
+
+def test_collision_with_curated_id_is_an_error():
+    curated = {"air-2019-07-23"}
+    result = parse_upload("mine.yaml", yaml_bytes([record(), record(id="air-2020-01-01")]), PLACES, curated_ids=curated)
+    assert [e.id for e in result.events] == ["upload-air-2020-01-01"]
+    (error,) = result.errors
+    assert (error.record, error.field, error.value) == ("row 1 (id=air-2019-07-23)", "id", "air-2019-07-23")
+    assert "curated" in error.expected
+    # Prefixed or not, an id equal to a curated one is refused.
+    again = parse_upload("m.yaml", yaml_bytes([record(id="upload-x-1")]), PLACES, curated_ids={"upload-x-1"})
+    assert again.events == [] and again.errors[0].field == "id"
+
+
+def test_yaml_with_its_own_places():
+    text = {
+        "places": [
+            {"id": "my-point", "name": "My point", "kind": "point", "lat": 30.0, "lon": 130.0},
+            {"id": "sea-of-japan", "name": "Redefined", "kind": "sea", "lat": 1.0, "lon": 1.0},  # taken
+            {"id": "bad", "name": "Bad", "kind": "point", "lat": 99, "lon": 0},
+        ],
+        "events": [record(areas=["my-point"])],
+    }
+    result = parse_upload("mine.yaml", yaml_bytes(text), PLACES)
+    assert [e.id for e in result.events] == ["upload-air-2019-07-23"]
+    assert list(result.places) == ["my-point"] and "Uploaded" in result.places["my-point"].note
+    assert {(e.record, e.field) for e in result.errors} == {("places row 2", "id"), ("places row 3", "lat")}
+
+
+def test_csv_round_trip_through_the_export():
+    errors: list[DataError] = []
+    event = parse_event(record(), "events/test.yaml", 0, PLACES, errors)
+    assert errors == []
+    content = export.events_csv([event], PLACES)
+    result = parse_upload("export.csv", content, PLACES)
+    assert result.errors == [] and result.format == "csv"
+    (back,) = result.events
+    assert back.id == UPLOAD_PREFIX + event.id and back.origin == "upload"
+    assert (back.name, back.date_start, back.participants, back.areas) == (
+        event.name,
+        event.date_start,
+        event.participants,
+        event.areas,
+    )
+    assert back.route.waypoints == event.route.waypoints
+    assert [s.url for s in back.sources] == [s.url for s in event.sources]
+
+
+def test_csv_bad_rows_name_their_spreadsheet_row():
+    errors: list[DataError] = []
+    event = parse_event(record(), "events/test.yaml", 0, PLACES, errors)
+    good = export.events_csv([event], PLACES).decode("utf-8-sig").splitlines()
+    header, row = good[0], good[1]
+    bad_date = row.replace("2019-07-23,2019-07-23", "2019-07-23,2019-07-01", 1)
+    bad_country = row.replace("air-2019-07-23", "air-2019-08-01", 1).replace("RUS;CHN", "RUS;SU", 1)
+    text = "\n".join([header, row.replace("air-2019-07-23", "air-2019-07-22", 1), bad_date, bad_country]) + "\n"
+    result = parse_upload("mine.csv", text.encode(), PLACES)
+    assert [e.id for e in result.events] == ["upload-air-2019-07-22"]
+    found = {(e.record, e.field, e.value) for e in result.errors}
+    assert ("row 3 (id=air-2019-07-23)", "date_end", "2019-07-01") in found
+    assert ("row 4 (id=air-2019-08-01)", "participants", "SU") in found
+
+
+def test_csv_row_with_too_many_cells():
+    header = ",".join(export.CSV_COLUMNS)
+    text = header + "\n" + ",".join(["x"] * (len(export.CSV_COLUMNS) + 3)) + "\n"
+    result = parse_upload("mine.csv", text.encode(), PLACES)
+    assert result.events == [] and result.errors[0].record.startswith("row 2")
+    assert result.errors[0].field == "(columns)"
+
+
+LINE = {"type": "LineString", "coordinates": [[129.0, 35.0], [128.0, 30.0], [190.0, 52.0]]}
+SQUARE = {"type": "Polygon", "coordinates": [[[130, 30], [135, 30], [135, 35], [130, 35], [130, 30]]]}
+
+
+def test_geojson_linestring_becomes_a_route_through_uploaded_places():
+    no_route = record()
+    del no_route["route"]
+    props = {**no_route, "route": {"provenance": "map", "source": "a", "note": "drawn by me"}}
+    content = collection({"type": "Feature", "geometry": LINE, "properties": props})
+    result = parse_upload("route.geojson", content, PLACES)
+    assert result.errors == [] and result.format == "geojson"
+    (event,) = result.events
+    ids = ["upload-air-2019-07-23-1", "upload-air-2019-07-23-2", "upload-air-2019-07-23-3"]
+    assert list(event.route.waypoints) == ids == list(result.places)
+    third = result.places[ids[2]]
+    assert (third.lat, third.lon) == (52.0, -170.0)  # 190 wrapped back into -180..180
+    assert all("approximate" in p.note and p.kind == "point" for p in result.places.values())
+    # The map draws it from the merged gazetteer, with the upload colour.
+    gj = maps.routes_geojson(result.events, {**PLACES, **result.places})
+    assert gj["features"][0]["properties"]["style"]["color"] == maps.UPLOAD_COLOR
+    assert len(gj["features"][0]["geometry"]["coordinates"]) == 3
+
+
+def test_geojson_polygon_becomes_an_area_and_point_is_ignored():
+    result = parse_upload(
+        "areas.json",
+        collection(
+            feature(SQUARE),
+            feature({"type": "Point", "coordinates": [130, 30]}, id="air-2019-08-01"),
+            feature(None, id="air-2019-08-02"),
+        ),
+        PLACES,
+    )
+    assert result.errors == []
+    assert [e.id for e in result.events] == ["upload-air-2019-07-23", "upload-air-2019-08-01", "upload-air-2019-08-02"]
+    area = result.places["upload-air-2019-07-23-area-1"]
+    assert area.kind == "region" and len(area.polygon) == 4
+    assert result.events[0].areas[-1] == area.id
+    shaded = maps.areas_geojson(result.events[:1], {**PLACES, **result.places})
+    assert area.id in [f["properties"]["area_id"] for f in shaded["features"]]
+
+
+@pytest.mark.parametrize(
+    "geometry, field",
+    [
+        ({"type": "LineString", "coordinates": [[129, 35]]}, "geometry.coordinates"),  # one point
+        ({"type": "LineString", "coordinates": [[129, 35], [129, 95]]}, "geometry.coordinates"),  # lat > 90
+        ({"type": "LineString", "coordinates": [[129, 35], ["a", 30]]}, "geometry.coordinates"),
+        ({"type": "LineString", "coordinates": [[1, 1]] * 501}, "geometry.coordinates"),  # too many vertices
+        ({"type": "Polygon", "coordinates": []}, "geometry.coordinates"),
+        ({"type": "MultiPolygon", "coordinates": []}, "geometry.type"),
+        ("not a geometry", "geometry"),
+    ],
+)
+def test_geojson_bad_geometry_names_the_row(geometry, field):
+    result = parse_upload("x.geojson", collection(feature(geometry), feature(None, id="air-2020-01-01")), PLACES)
+    assert [e.id for e in result.events] == ["upload-air-2020-01-01"]
+    (error,) = result.errors
+    assert (error.record, error.field) == ("row 1", field)
+
+
+def test_geojson_route_in_both_geometry_and_properties_is_refused():
+    result = parse_upload("x.geojson", collection(feature(LINE)), PLACES)
+    assert result.events == [] and result.errors[0].field == "route.waypoints"
+
+
+def test_geojson_feature_without_properties():
+    content = collection({"type": "Feature", "geometry": None}, feature(None))
+    result = parse_upload("x.geojson", content, PLACES)
+    assert len(result.events) == 1 and result.errors[0].record == "row 1"
+
+
+def nested(depth: int) -> bytes:
+    return b"[" * depth + b"]" * depth
+
+
+# (file name, content, field of the one error). Each is garbage as a whole: one error, no events.
+GARBAGE = [
+    ("big.yaml", b"- a: b\n" * 400_000, "(size)"),  # 2.8 MB
+    ("binary.csv", b"id,kind\x00\x01\x02\x00", "(encoding)"),
+    ("photo.png", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "(encoding)"),
+    ("latin1.csv", "id,name\nair-1,Caf\u00e9\n".encode("latin-1"), "(encoding)"),
+    ("empty.yaml", b"   \n", "(file)"),
+    ("notes.txt", b"Dear analyst, here are my notes.", "(format)"),  # unknown extension, prose
+    ("syntax.yaml", b"- id: [unclosed\n", "(YAML)"),
+    ("mapping.yaml", b"id: air-2019-07-23\nkind: air_patrol\n", "(top level)"),
+    ("scalar.yaml", b"hello\n", "(top level)"),
+    ("python.yaml", b"- !!python/object/apply:os.system ['echo pwned']\n", "(YAML)"),  # unsafe tag
+    ("bomb.yaml", b"a: &a [x, x, x]\nb: &b [*a, *a, *a]\nc: [*b, *b, *b]\n", "(YAML)"),  # alias expansion
+    ("list.geojson", b"[1, 2, 3]", "(top level)"),
+    ("point.geojson", b'{"type": "Point", "coordinates": [1, 2]}', "(top level)"),
+    ("broken.json", b'{"type": "FeatureCollection", "features": [', "(JSON)"),
+    ("nofeatures.geojson", b'{"type": "FeatureCollection", "features": {}}', "features"),
+    ("deep.json", nested(200_000), "(nesting)"),
+    ("deep.geojson", b'{"a":' * 100_000 + b"1" + b"}" * 100_000, None),  # recursion in the JSON parser
+    ("deep.yaml", nested(50_000), None),
+    ("columns.csv", b"foo,bar\n1,2\n", "(columns)"),
+    ("hostile<img src=x onerror=alert(1)>.csv", b"\xff\xfe\xfa", "(encoding)"),
+    ("ctrl.yaml", bytes(range(1, 32)) * 10, "(encoding)"),
+]
+
+
+@pytest.mark.parametrize("name, content, field", GARBAGE, ids=[g[0][:30] for g in GARBAGE])
+def test_garbage_is_one_clear_error(name, content, field):
+    result = parse_upload(name, content, PLACES)
+    assert result.events == [] and result.places == {}
+    assert len(result.errors) == 1, [str(e) for e in result.errors]
+    (error,) = result.errors
+    assert error.record == "file" and error.expected
+    if field:
+        assert error.field == field, str(error)
+    assert len(str(error)) < 400
+
+
+def test_size_cap_message_and_argument():
+    result = parse_upload("a.yaml", yaml_bytes([record()]), PLACES, max_bytes=100)
+    assert "at most 100 bytes" in result.errors[0].expected
+
+
+def test_hostile_file_name_is_reduced_to_a_short_base_name():
+    result = parse_upload("../../etc/" + "x" * 300 + "\u202e.yaml", yaml_bytes([record()]), PLACES)
+    assert result.events[0].file == ("x" * 300 + "?.yaml")[:120]
+    assert "/" not in result.events[0].file
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"date_start": datetime.datetime(2019, 7, 23, 10, 0)},  # YAML reads an unquoted timestamp so
+        {"sources": [{**VALID_EVENT["sources"][0], "url": "http://[::1"}]},  # urlparse raises ValueError
+        {"route": {**VALID_EVENT["route"], "source": ["a"]}},  # unhashable source id
+    ],
+    ids=["datetime", "ipv6-url", "list-source"],
+)
+def test_values_that_make_the_loader_raise_become_errors(changes):
+    result = parse_upload("mine.yaml", yaml_bytes([record(**changes), record(id="air-2020-01-01")]), PLACES)
+    assert [e.id for e in result.events] == ["upload-air-2020-01-01"]
+    assert result.errors and result.errors[0].record == "row 1 (id=air-2019-07-23)"
+
+
+def test_huge_values_are_quoted_short():
+    rows = [record(name=["x" * 10_000] * 100)]
+    result = parse_upload("mine.yaml", yaml_bytes(rows), PLACES)
+    assert result.events == []
+    assert all(len(repr(e.value)) < 300 for e in result.errors)
+
+
+def test_many_bad_rows_are_capped():
+    rows = [record(id=f"air-2019-01-{i:04d}", date_start="bad") for i in range(MAX_ERRORS + 50)]
+    result = parse_upload("mine.yaml", yaml_bytes(rows), PLACES)
+    assert len(result.errors) == MAX_ERRORS + 1
+    assert result.errors[-1].field == "(more)" and "50 more" in result.errors[-1].value
+
+
+@pytest.mark.parametrize(
+    "name, content, fmt",
+    [
+        ("noext", yaml_bytes([record()]), "yaml"),
+        ("noext", collection(feature(None)), "geojson"),
+        ("noext", b"[]", "yaml"),  # a JSON list is a YAML list of no records
+    ],
+)
+def test_format_sniffed_without_extension(name, content, fmt):
+    result = parse_upload(name, content, PLACES)
+    assert result.format == fmt and not result.errors
+
+
+def test_sniffed_csv_without_extension():
+    errors: list[DataError] = []
+    event = parse_event(record(), "events/test.yaml", 0, PLACES, errors)
+    content = export.events_csv([event], PLACES)
+    result = parse_upload("download", content, PLACES)
+    assert result.format == "csv" and len(result.events) == 1
