@@ -8,7 +8,7 @@ from datetime import date
 from patrolmap.load import Dataset
 from patrolmap.schema import KIND_LABELS
 
-PROJECT_URL = "https://github.com/patrolmap/patrolmap"
+PROJECT_NAME = "Patrol Map, an open-source dashboard of Russia–China joint patrols"
 
 
 def coverage(dataset: Dataset) -> dict:
@@ -42,7 +42,7 @@ def citation(cov: dict, today: date | None = None, permalink: str = "") -> str:
     today = today or date.today()
     text = (
         f"{cov['title']}, data version {cov['version']} (last reviewed {cov['last_reviewed']}). "
-        f"Patrol Map project, {PROJECT_URL}. Accessed {today.isoformat()}."
+        f"{PROJECT_NAME}. Accessed {today.isoformat()}."
     )
     if permalink:
         text += f" View: {permalink}"

@@ -22,7 +22,9 @@ from geopy.extra.rate_limiter import RateLimiter
 from patrolmap.gazetteer import find_place
 from patrolmap.schema import Place
 
-USER_AGENT = "patrolmap/0.1 (+https://github.com/patrolmap/patrolmap)"
+# Nominatim's usage policy asks for an identifying user agent with a contact: the deployment sets
+# PATROLMAP_CONTACT (an e-mail or URL); the project publishes no address of its own.
+USER_AGENT = f"patrolmap/0.1 ({os.environ.get('PATROLMAP_CONTACT') or 'offline analyst dashboard'})"
 DEFAULT_CACHE = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "patrolmap" / "geocode.json"
 MAX_NAME = 200  # characters; longer is not a place name and is not sent anywhere
 MAX_DISPLAY_NAME = 300

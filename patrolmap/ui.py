@@ -72,7 +72,7 @@ def _included_upload():
 
 
 def page_setup(title: str) -> load.Dataset:
-    st.set_page_config(page_title=f"{title} · Russia–China joint patrols", page_icon="🛩️", layout="wide")
+    st.set_page_config(page_title=f"{title} · Russia–China joint patrols", page_icon=":material/flight:", layout="wide")
     dataset = load_dataset()
     show_data_errors(dataset.errors)
     render_upload(dataset)
@@ -347,7 +347,7 @@ def render_home(cov: dict) -> None:
         f"last reviewed **{cards.md_escape(cov['last_reviewed'])}**; "
         f"licence: {cards.md_escape(cov['licence'])}."
     )
-    st.page_link("pages/1_Map.py", label="Open the map", icon="🗺️")
+    st.page_link("pages/1_Map.py", label="Open the map", icon=":material/map:")
     st.subheader("How to cite")
     from patrolmap.about import citation
 
@@ -454,7 +454,9 @@ def render_catalogue(catalogue: list[dict], assets) -> None:
                 "country": str(item.get("country", "")),
                 "role": str(item.get("role", "")),
                 "aliases": ", ".join(str(a) for a in item.get("aliases") or []),
-                "events in filter": int((assets["type"] == item.get("type")).sum()) if len(assets) else 0,
+                "events in filter": int(assets.loc[assets["type_class"] == item.get("type"), "event"].nunique())
+                if len(assets)
+                else 0,
                 "note": str(item.get("note", "")),
                 "source": str((item.get("source") or {}).get("url", "")),
             }
@@ -469,8 +471,10 @@ def render_catalogue(catalogue: list[dict], assets) -> None:
         )
     if len(assets):
         st.subheader("Reported in the events in the filter")
-        summary = assets.groupby(["type", "country", "role"], dropna=False).agg(
-            events=("event", "nunique"), reported=("count", "sum")
+        summary = assets.groupby(["type_class", "country", "role"], dropna=False).agg(
+            events=("event", "nunique"),
+            reported=("count", "sum"),
+            as_reported=("type", lambda t: ", ".join(sorted(set(t)))),
         )
         st.dataframe(summary.reset_index(), hide_index=True, width="stretch")
 

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from browser import OfflineBrowser, chromium_path
 
+from browser import OfflineBrowser, chromium_path
 from patrolmap import assets, charts, export
 from patrolmap.filters import Filters, filter_events
 from patrolmap.load import events_frame, load_dataset, parse_event
