@@ -72,7 +72,8 @@ def _included_upload():
 
 
 def page_setup(title: str) -> load.Dataset:
-    st.set_page_config(page_title=f"{title} · Russia–China joint patrols", page_icon=":material/flight:", layout="wide")
+    # An emoji favicon is drawn locally; a ":material/...:" one is fetched from Google Fonts.
+    st.set_page_config(page_title=f"{title} · Russia–China joint patrols", page_icon="🛩️", layout="wide")
     dataset = load_dataset()
     show_data_errors(dataset.errors)
     render_upload(dataset)

@@ -84,3 +84,17 @@ def places():
 @pytest.fixture
 def valid_event():
     return copy.deepcopy(VALID_EVENT)
+
+
+@pytest.fixture
+def offline_browser():
+    """Headless Chromium that can reach only this machine (see browser.OfflineBrowser)."""
+    from playwright.sync_api import sync_playwright
+
+    from browser import OfflineBrowser, chromium_path
+
+    executable = chromium_path()
+    with sync_playwright() as playwright:
+        browser = OfflineBrowser(playwright, executable)
+        yield browser
+        browser.close()

@@ -18,11 +18,10 @@ from folium import plugins
 from folium.elements import JSCSSMixin
 from shapely.geometry import Point, shape
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+from browser import CHROMIUM_ARGS
+from patrolmap import assets
 
-from patrolmap import assets  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 MANIFEST = json.loads((assets.VENDOR_DIR / "MANIFEST.json").read_text(encoding="utf-8"))
 BASEMAP = ROOT / "static" / "basemap"
@@ -541,16 +540,7 @@ def test_exported_map_opens_offline_from_disk(tmp_path):
     with sync_playwright() as p:
         browser = p.chromium.launch(
             executable_path=exe,
-            args=[
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-                "--disable-quic",
-            ],
+            args=CHROMIUM_ARGS,
         )
         try:
             page = browser.new_page(viewport={"width": 1100, "height": 1100})

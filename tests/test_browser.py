@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from browser import MAP_FRAME, OfflineBrowser, chromium_path, running_app, wait_for_map
+from browser import MAP_FRAME, running_app, wait_for_map
 from patrolmap import maps
 from patrolmap.filters import Filters, filter_events
 from patrolmap.load import events_frame, load_dataset
@@ -49,17 +49,6 @@ def app_url():
         yield url
 
 
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    executable = chromium_path()
-    with sync_playwright() as playwright:
-        offline = OfflineBrowser(playwright, executable)
-        yield offline
-        offline.close()
-
-
 def map_frame(page):
     wait_for_map(page)
     return page.frame_locator(MAP_FRAME)
@@ -95,8 +84,8 @@ def shown_count(page) -> int:
     return int(re.search(r"(\d+) of", text).group(1))
 
 
-def test_map_draws_offline_and_a_filter_redraws_it(app_url, browser):
-    page = browser.page()
+def test_map_draws_offline_and_a_filter_redraws_it(app_url, offline_browser):
+    page = offline_browser.page()
     page.goto(f"{app_url}/Map")
     map_frame(page)
     everything = expected_counts(Filters())
@@ -122,12 +111,12 @@ def test_map_draws_offline_and_a_filter_redraws_it(app_url, browser):
     assert counts["area"] == exercises["area"]
     assert (counts["route"], counts["incident"]) == (exercises["route"], exercises["incident"])
     assert "kinds=exercise" in page.url
-    assert browser.outside == [], "the page asked the internet for something"
-    assert browser.dialogs == []
+    assert offline_browser.outside == [], "the page asked the internet for something"
+    assert offline_browser.dialogs == []
 
 
-def test_url_restores_the_view(app_url, browser):
-    page = browser.page()
+def test_url_restores_the_view(app_url, offline_browser):
+    page = offline_browser.page()
     page.goto(f"{app_url}/Map?kinds=naval_patrol&years=2021-2023")
     map_frame(page)
     naval = expected_counts(Filters(kinds=("naval_patrol",), years=(2021, 2023)))
@@ -135,11 +124,11 @@ def test_url_restores_the_view(app_url, browser):
     assert counts["route"] == naval["route"]
     assert shown_count(page) == naval["events"]
     assert "Naval patrol" in page.locator("[data-testid='stSidebar']").inner_text()
-    assert browser.outside == []
+    assert offline_browser.outside == []
 
 
-def test_clicking_a_route_opens_its_card(app_url, browser):
-    page = browser.page()
+def test_clicking_a_route_opens_its_card(app_url, offline_browser):
+    page = offline_browser.page()
     page.goto(f"{app_url}/Map?kinds=air_patrol&years=2019-2019")
     map_frame(page)
     first = expected_counts(Filters(kinds=("air_patrol",), years=(2019, 2019)))
@@ -158,11 +147,11 @@ def test_clicking_a_route_opens_its_card(app_url, browser):
     event = next(e for e in load_dataset().events if e.id == "air-2019-07-23")
     for source in event.sources:  # every source is linked from the card
         assert page.locator(f"a[href='{source.url}']").count() >= 1, source.url
-    assert browser.outside == []
+    assert offline_browser.outside == []
 
 
-def test_a_filter_change_keeps_the_analysts_view(app_url, browser):
-    page = browser.page()
+def test_a_filter_change_keeps_the_analysts_view(app_url, offline_browser):
+    page = offline_browser.page()
     page.goto(f"{app_url}/Map")
     map_frame(page)
     everything = expected_counts(Filters())
@@ -180,7 +169,7 @@ def test_a_filter_change_keeps_the_analysts_view(app_url, browser):
     assert view[2] == 6 and abs(view[0] - 45.5) < 0.01 and abs(view[1] - 142.0) < 0.01, view
 
 
-def test_every_download_button_delivers_a_valid_file(app_url, browser, tmp_path):
+def test_every_download_button_delivers_a_valid_file(app_url, offline_browser, tmp_path):
     import io
     import json as jsonlib
     import xml.etree.ElementTree as ET
@@ -190,7 +179,7 @@ def test_every_download_button_delivers_a_valid_file(app_url, browser, tmp_path)
 
     from patrolmap.export import CSV_COLUMNS
 
-    page = browser.page()
+    page = offline_browser.page()
     page.goto(f"{app_url}/Map?kinds=air_patrol&years=2019-2021")
     map_frame(page)
     page.get_by_text("Export this view").click()
@@ -222,10 +211,10 @@ def test_every_download_button_delivers_a_valid_file(app_url, browser, tmp_path)
     names = archive.namelist()
     assert names[0] == "README.txt" and any(n.endswith(".png") for n in names)
     assert "How to cite" in archive.read("README.txt").decode()
-    assert browser.outside == []
+    assert offline_browser.outside == []
 
 
-def test_a_hostile_upload_shows_as_text_and_the_map_still_draws(app_url, browser, tmp_path):
+def test_a_hostile_upload_shows_as_text_and_the_map_still_draws(app_url, offline_browser, tmp_path):
     hostile = tmp_path / "mine.yaml"
     hostile.write_text(
         """- id: upload-2024-01-01
@@ -244,7 +233,7 @@ def test_a_hostile_upload_shows_as_text_and_the_map_still_draws(app_url, browser
 """,
         encoding="utf-8",
     )
-    page = browser.page()
+    page = offline_browser.page()
     page.goto(f"{app_url}/Map")
     map_frame(page)
     everything = expected_counts(Filters())
@@ -255,11 +244,11 @@ def test_a_hostile_upload_shows_as_text_and_the_map_still_draws(app_url, browser
     counts = layer_counts(page, everything["route"] + 1)  # the good one is drawn
     assert counts["route"] == everything["route"] + 1
     assert page.evaluate("() => window.__pwned") is None
-    assert browser.dialogs == []
+    assert offline_browser.dialogs == []
     # Open its card: the name shows as text.
     page.locator("[data-testid='stSelectbox']").last.click()
     page.keyboard.type("onerror")  # the list is long; typing filters it
     page.get_by_role("option", name=re.compile("onerror")).first.click()
     page.get_by_text("<script>alert(1)</script>", exact=False).first.wait_for(timeout=20_000)
-    assert page.evaluate("() => window.__pwned") is None and browser.dialogs == []
-    assert browser.outside == []
+    assert page.evaluate("() => window.__pwned") is None and offline_browser.dialogs == []
+    assert offline_browser.outside == []

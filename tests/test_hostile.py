@@ -279,19 +279,6 @@ def hostile_app(tmp_path_factory):
         yield url
 
 
-@pytest.fixture
-def offline_browser():
-    from playwright.sync_api import sync_playwright
-
-    from browser import OfflineBrowser, chromium_path
-
-    executable = chromium_path()
-    with sync_playwright() as playwright:
-        browser = OfflineBrowser(playwright, executable)
-        yield browser
-        browser.close()
-
-
 def settle(page):
     from browser import wait_for_app_idle
 
