@@ -247,8 +247,9 @@ def test_a_hostile_upload_shows_as_text_and_the_map_still_draws(app_url, offline
     assert offline_browser.dialogs == []
     # Open its card: the name shows as text.
     page.locator("[data-testid='stSelectbox']").last.click()
-    page.keyboard.type("onerror")  # the list is long; typing filters it
-    page.get_by_role("option", name=re.compile("onerror")).first.click()
+    page.keyboard.type("onerror")  # the list is long; typing filters it to the uploaded event
+    page.get_by_role("option", name=re.compile("onerror")).first.wait_for()
+    page.keyboard.press("Enter")
     page.get_by_text("<script>alert(1)</script>", exact=False).first.wait_for(timeout=20_000)
     assert page.evaluate("() => window.__pwned") is None and offline_browser.dialogs == []
     assert offline_browser.outside == []
