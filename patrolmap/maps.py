@@ -17,6 +17,7 @@ from pathlib import Path
 import folium
 from branca.element import MacroElement, Template
 from folium.elements import JSCSSMixin
+from folium.map import Layer
 from folium.plugins import Timeline, TimelineSlider
 from folium.utilities import JsCode
 
@@ -341,9 +342,9 @@ def playback_layers(events: list[Event], places: dict[str, Place]) -> tuple[Time
     return timeline, slider
 
 
-class LandLayer(MacroElement):
+class LandLayer(Layer):
     """Natural Earth land in its own pane under the data layers, fetched from the app's static
-    files, or embedded when data is given (standalone export)."""
+    files, or embedded when data is given (standalone export). A base layer in the layer control."""
 
     _template = Template(
         """{% macro script(this, kwargs) %}
@@ -362,7 +363,7 @@ class LandLayer(MacroElement):
     )
 
     def __init__(self, data: dict | None = None, url: str = LAND_URL):
-        super().__init__()
+        super().__init__(name="Land outlines (Natural Earth, offline)", overlay=False, control=True)
         self._name = "LandLayer"
         self.data = data
         self.url = url

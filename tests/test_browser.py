@@ -99,6 +99,9 @@ def test_map_draws_offline_and_a_filter_redraws_it(app_url, offline_browser):
     assert shown_count(page) == everything["events"]
 
     page.frame_locator(MAP_FRAME).locator(".patrol-legend").wait_for()
+    control = page.frame_locator(MAP_FRAME).locator(".leaflet-control-layers").text_content()
+    for layer in ("Land outlines", "Patrol areas (approximate)", "Routes", "Incidents"):
+        assert layer in control
     # Choose kind = Exercise in the sidebar.
     page.locator("[data-testid='stSidebar'] [data-testid='stMultiSelect']").first.click()
     page.get_by_role("option", name="Exercise").click()
