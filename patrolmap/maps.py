@@ -111,8 +111,10 @@ def route_color(event: Event) -> str:
     return PARTICIPANT_COLORS.get(participants_key(event.participants), OTHER_COLOR)
 
 
-def route_style(event: Event) -> dict:
-    style = {"color": route_color(event), "weight": KIND_WEIGHT[event.kind], "opacity": 0.9}
+def route_style(event: Event, selected: bool = False) -> dict:
+    """Colour by participants, dash by kind; the selected event's route drawn heavier."""
+    weight = KIND_WEIGHT[event.kind] * (2 if selected else 1)
+    style = {"color": route_color(event), "weight": weight, "opacity": 1.0 if selected else 0.85}
     if KIND_DASH[event.kind]:
         style["dashArray"] = KIND_DASH[event.kind]
     return style
@@ -158,7 +160,7 @@ def route_tooltip(event: Event, length_km: float, provenance: str) -> str:
     return "<br>".join(lines)
 
 
-def routes_geojson(events: list[Event], places: dict[str, Place]) -> dict:
+def routes_geojson(events: list[Event], places: dict[str, Place], selected: str = "") -> dict:
     """One LineString per event with a route; longitudes unwrapped across 180 degrees."""
     features = []
     for event in events:
@@ -179,7 +181,8 @@ def routes_geojson(events: list[Event], places: dict[str, Place]) -> dict:
                     "length_km": round(length, 1),
                     "provenance": event.route.provenance,
                     "straits": straits_on_route(places, event.route.waypoints),
-                    "style": route_style(event),
+                    "selected": event.id == selected,
+                    "style": route_style(event, event.id == selected),
                     "tooltip": route_tooltip(event, length, event.route.provenance),
                 },
             }
@@ -251,7 +254,7 @@ def incidents_geojson(events: list[Event], places: dict[str, Place]) -> dict:
             features.append(
                 {
                     "type": "Feature",
-                    "geometry": {"type": "Point", "coordinates": _fan_out(display_lon(place.lon), place.lat, nth)},
+                    "geometry": {"type": "Point", "coordinates": fan_out(display_lon(place.lon), place.lat, nth)},
                     "properties": {
                         "event_id": event.id,
                         "layer": "incident",
@@ -266,7 +269,7 @@ def incidents_geojson(events: list[Event], places: dict[str, Place]) -> dict:
     return {"type": "FeatureCollection", "features": features}
 
 
-def _fan_out(lon: float, lat: float, nth: int) -> list[float]:
+def fan_out(lon: float, lat: float, nth: int) -> list[float]:
     """The nth marker at one place goes on a small spiral round it (display only, ~0.35 deg apart)."""
     if nth == 0:
         return [lon, lat]
@@ -288,19 +291,13 @@ INCIDENT_MARKER = JsCode(
 )
 
 
-def _geojson_layer(data: dict, name: str, **options) -> folium.FeatureGroup:
-    group = folium.FeatureGroup(name=name)
-    folium.GeoJson(data, name=name, on_each_feature=BIND_FEATURE, **options).add_to(group)
-    return group
+def build_layers(events: list[Event], places: dict[str, Place], selected: str = "") -> list[folium.FeatureGroup]:
+    """The live map's data layers, bottom to top: areas, routes (the selected event's heavier),
+    incidents. Sent as compact rows styled from this module, and aggregated per leg and place
+    once single routes would be an unreadable tangle (see patrolmap/scale.py and benchmarks/)."""
+    from patrolmap.scale import scaled_layers  # scale reads this module's styles
 
-
-def build_layers(events: list[Event], places: dict[str, Place]) -> list[folium.FeatureGroup]:
-    """The data layers, bottom to top: areas, routes, incidents."""
-    return [
-        _geojson_layer(areas_geojson(events, places), "Patrol areas (approximate)"),
-        _geojson_layer(routes_geojson(events, places), "Routes"),
-        _geojson_layer(incidents_geojson(events, places), "Incidents", point_to_layer=INCIDENT_MARKER),
-    ]
+    return scaled_layers(events, places, selected=selected)
 
 
 PLAYBACK_INTERVAL = JsCode(

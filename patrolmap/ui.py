@@ -241,9 +241,14 @@ def render_map(events, places, view: ViewState, height: int = 620) -> dict | Non
     """
     from streamlit_folium import st_folium
 
+    key = f"{MAP_KEY}-{view.basemap}-{view.playback}"
+    # A click is in the component's state before the map is drawn: apply it first, so the
+    # event it selects is the one highlighted in this very run.
+    apply_map_click(st.session_state.get(key))
+    selected = st.session_state.get("w_event", view.event)
     # Built fresh each run: st_folium adds the layers to the map object it is given.
     base = maps.base_map(view.basemap)
-    layers = maps.build_layers(events, places)
+    layers = maps.build_layers(events, places, selected=selected)
     if view.playback:
         # The time slider is a map control, so it belongs to the map itself; routes and incidents
         # then come from the timeline layer, areas stay a data layer.
@@ -257,7 +262,7 @@ def render_map(events, places, view: ViewState, height: int = 620) -> dict | Non
         base,
         center=target,
         zoom=5 if target else None,
-        key=f"{MAP_KEY}-{view.basemap}-{view.playback}",
+        key=key,
         height=height,
         use_container_width=True,
         feature_group_to_add=layers,
@@ -364,16 +369,22 @@ def render_map_header(n_shown: int, n_all: int, filters: Filters) -> None:
     st.markdown(f"**{n_shown}** of {n_all} events shown · {cards.md_escape(filters.describe())}")
 
 
-def render_selection(result, view: ViewState, dataset: load.Dataset, events: list) -> None:
-    """Event picker fed by map clicks; the chosen event's card and its place in the URL."""
+def apply_map_click(result) -> None:
+    """A new click on the map selects its event (an area: its latest event); the same click seen
+    again changes nothing, so the picker can still choose another event."""
     clicked, area_events = clicked_event(result)
-    last = st.session_state.get("last_click")
-    if (clicked, tuple(area_events)) != last:
+    if (clicked, tuple(area_events)) != st.session_state.get("last_click"):
         st.session_state["last_click"] = (clicked, tuple(area_events))
         if clicked:
             st.session_state["w_event"] = clicked
         elif area_events:
             st.session_state["w_event"] = area_events[-1]
+
+
+def render_selection(result, view: ViewState, dataset: load.Dataset, events: list) -> None:
+    """Event picker fed by map clicks; the chosen event's card and its place in the URL."""
+    apply_map_click(result)
+    clicked, area_events = clicked_event(result)
     ids = [e.id for e in events]
     by_id = {e.id: e for e in events}
     if st.session_state.get("w_event") not in ["", *ids]:

@@ -147,6 +147,12 @@ def test_clicking_a_route_opens_its_card(app_url, offline_browser):
     )
     page.wait_for_function("() => window.location.search.includes('event=air-2019-07-23')", timeout=20_000)
     page.get_by_text("What each source claims").wait_for(timeout=20_000)
+    page.wait_for_timeout(1500)  # the map's layers are replaced after the rerun
+    weight = map_window(page).evaluate(
+        """() => { let w = null; window.map.eachLayer(l => {
+            if (l.feature && l.feature.properties.layer === 'route') w = l.options.weight; }); return w; }"""
+    )
+    assert weight == 2 * maps.KIND_WEIGHT["air_patrol"], "the selected route is drawn heavier"
     event = next(e for e in load_dataset().events if e.id == "air-2019-07-23")
     for source in event.sources:  # every source is linked from the card
         assert page.locator(f"a[href='{source.url}']").count() >= 1, source.url

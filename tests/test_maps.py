@@ -56,6 +56,13 @@ def test_route_colour_says_who(participants, origin, color):
     assert maps.route_color(event(participants=participants, origin=origin)) == color
 
 
+def test_selected_route_is_heavier():
+    plain, chosen = event(), event(id="air-2019-07-24")
+    features = maps.routes_geojson([plain, chosen], PLACES, selected="air-2019-07-24")["features"]
+    weights = {f["properties"]["event_id"]: f["properties"]["style"]["weight"] for f in features}
+    assert weights["air-2019-07-24"] == 2 * weights["air-2019-07-23"]
+
+
 @pytest.mark.parametrize("kind, dash", [("air_patrol", None), ("naval_patrol", "10 6"), ("exercise", "2 6")])
 def test_route_dash_says_what_kind(kind, dash):
     assert maps.route_style(event(kind=kind)).get("dashArray") == dash
