@@ -50,9 +50,8 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-@contextmanager
-def running_app(env: dict | None = None):
-    """The app served by `streamlit run` on a free loopback port; yields its base URL."""
+def start_app(env: dict | None = None, quiet: bool = False) -> tuple[subprocess.Popen, str]:
+    """`streamlit run app.py` on a free loopback port, once it answers its health check."""
     port = free_port()
     proc = subprocess.Popen(
         [
@@ -69,31 +68,41 @@ def running_app(env: dict | None = None):
             "127.0.0.1",
             "--browser.gatherUsageStats",
             "false",
-        ],
+        ],  # fmt: skip
         cwd=ROOT,
         env={**os.environ, **(env or {})},
-        stdout=subprocess.PIPE,
+        stdout=subprocess.DEVNULL if quiet else subprocess.PIPE,
         stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as response:
+                if response.status == 200:
+                    return proc, url
+        except OSError:
+            time.sleep(0.3)
+    stop_app(proc)
+    raise RuntimeError("the app did not start within 60 s")
+
+
+def stop_app(proc: subprocess.Popen) -> None:
+    proc.terminate()
     try:
-        deadline = time.time() + 60
-        while time.time() < deadline:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                time.sleep(0.3)
-        else:
-            raise RuntimeError("the app did not start within 60 s")
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+@contextmanager
+def running_app(env: dict | None = None):
+    """The app served on a free loopback port for the length of a with-block; yields its base URL."""
+    proc, url = start_app(env, quiet=True)
+    try:
         yield url
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop_app(proc)
 
 
 class OfflineBrowser:

@@ -20,7 +20,7 @@ import pandas as pd
 import pytest
 
 from browser import OfflineBrowser, chromium_path
-from patrolmap import assets, charts, export
+from patrolmap import assets, charts, export, snapshot
 from patrolmap.filters import Filters, filter_events
 from patrolmap.load import events_frame, load_dataset, parse_event
 
@@ -158,7 +158,7 @@ def test_map_png(dataset, subset, caption, which):
     events = dataset.events if which == "all" else subset
     png = export.map_png(events, dataset.places, caption)
     width, height = png_size(png)
-    assert width == export.FIG_WIDTH_IN * export.FIG_DPI
+    assert width == snapshot.FIG_WIDTH_IN * snapshot.FIG_DPI
     assert 700 <= height <= 2000
     assert len(png) > 100_000  # land, areas and routes, not a blank frame
     assert export.map_png(events, dataset.places, caption) == png  # deterministic
@@ -193,7 +193,7 @@ def test_map_view(dataset, subset, view, expected):
 @pytest.mark.parametrize("view", [(120, 150, 25, 45), (50, 200, 0, 70), (125, 127, 30, 31), (170, 200, 50, 66)])
 def test_map_not_distorted(view):
     # on paper, a degree of longitude is cos(mid-latitude) of a degree of latitude
-    (lon_min, lon_max, lat_min, lat_max), height = export._fit_box(view, 9.0)
+    (lon_min, lon_max, lat_min, lat_max), height = snapshot._fit_box(view, 9.0)
     assert lon_min <= view[0] and lon_max >= view[1] and lat_min <= view[2] and lat_max >= view[3]
     paper = (lat_max - lat_min) / (lon_max - lon_min) / math.cos(math.radians((lat_min + lat_max) / 2))
     assert height / 9.0 == pytest.approx(paper, rel=1e-6)
