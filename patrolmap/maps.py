@@ -406,7 +406,7 @@ def base_map(
     IconPath().add_to(fmap)
     fmap.get_root().header.add_child(
         folium.Element(
-            f"<style>.leaflet-container{{background:{SEA_COLOR};}}"
+            f"<style>div.leaflet-container{{background:{SEA_COLOR};}}"  # beats leaflet.css, loaded later
             ".incident-icon span{font-size:18px;text-shadow:0 0 3px #fff,0 0 3px #fff;}</style>"
         )
     )
