@@ -31,9 +31,8 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 import browser  # noqa: E402
 from browser import MAP_FRAME, OfflineBrowser, running_app  # noqa: E402
-from patrolmap import maps  # noqa: E402
-from patrolmap.filters import Filters, filter_events  # noqa: E402
-from patrolmap.load import events_frame, load_dataset  # noqa: E402
+from browser import expected_counts as expected  # noqa: E402
+from patrolmap.filters import Filters  # noqa: E402
 from patrolmap.schema import KIND_LABELS  # noqa: E402
 
 TARGET_S = 3.0
@@ -52,19 +51,6 @@ COUNT_IN_FRAME = """([frameSel]) => {
     });
     return counts;
 }"""
-
-
-def expected(filters: Filters) -> dict:
-    """Routes and areas the map should draw for filters, and the events count the header shows."""
-    dataset = load_dataset()
-    ids = set(filter_events(events_frame(dataset.events), filters)["id"])
-    events = [e for e in dataset.events if e.id in ids]
-    return {
-        "events": len(events),
-        "all": len(dataset.events),
-        "route": sum(1 for e in events if e.route is not None),
-        "area": len(maps.areas_geojson(events, dataset.places)["features"]),
-    }
 
 
 def time_to_map(page, url: str) -> float:

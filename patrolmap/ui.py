@@ -553,25 +553,17 @@ def render_chart(chart, key: str, events: list, filters: Filters, view: ViewStat
     st.altair_chart(chart, width="stretch")
     title = chart.title if isinstance(chart.title, str) else key
     caption = _caption(title, events, filters, view)
-    left, right, _ = st.columns([1, 1, 4])
-    left.download_button(
-        "PNG",
-        _guarded(lambda: export.chart_png(chart, caption), "chart PNG"),
-        file_name=export.export_filename(f"chart-{key}", filters, ext="png"),
-        mime="image/png",
-        on_click="ignore",
-        key=f"png-{key}",
-        icon=":material/download:",
-    )
-    right.download_button(
-        "SVG",
-        _guarded(lambda: export.chart_svg(chart, caption), "chart SVG"),
-        file_name=export.export_filename(f"chart-{key}", filters, ext="svg"),
-        mime="image/svg+xml",
-        on_click="ignore",
-        key=f"svg-{key}",
-        icon=":material/download:",
-    )
+    formats = (("PNG", "png", "image/png", export.chart_png), ("SVG", "svg", "image/svg+xml", export.chart_svg))
+    for column, (label, ext, mime, build) in zip(st.columns([1, 1, 4])[:2], formats, strict=True):
+        column.download_button(
+            label,
+            _guarded(lambda b=build: b(chart, caption), f"chart {label}"),
+            file_name=export.export_filename(f"chart-{key}", filters, ext=ext),
+            mime=mime,
+            on_click="ignore",
+            key=f"{ext}-{key}",
+            icon=":material/download:",
+        )
 
 
 EXPORTS = [

@@ -144,3 +144,21 @@ def wait_for_map(page, timeout: float = 30_000):
 def wait_for_app_idle(page, timeout: float = 30_000):
     """Streamlit has finished the current run (no 'Running...' status widget)."""
     page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout)
+
+
+def expected_counts(filters) -> dict:
+    """What the map should hold for filters on the real data: events, areas, routes, incidents."""
+    from patrolmap import maps
+    from patrolmap.filters import filter_events
+    from patrolmap.load import events_frame, load_dataset
+
+    dataset = load_dataset()
+    ids = set(filter_events(events_frame(dataset.events), filters)["id"])
+    events = [e for e in dataset.events if e.id in ids]
+    return {
+        "events": len(events),
+        "all": len(dataset.events),
+        "area": len(maps.areas_geojson(events, dataset.places)["features"]),
+        "route": len(maps.routes_geojson(events, dataset.places)["features"]),
+        "incident": len(maps.incidents_geojson(events, dataset.places)["features"]),
+    }

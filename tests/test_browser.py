@@ -5,10 +5,10 @@ import re
 
 import pytest
 
-from browser import MAP_FRAME, running_app, wait_for_map
+from browser import MAP_FRAME, expected_counts, running_app, wait_for_map
 from patrolmap import maps
-from patrolmap.filters import Filters, filter_events
-from patrolmap.load import events_frame, load_dataset
+from patrolmap.filters import Filters
+from patrolmap.load import load_dataset
 
 pytestmark = pytest.mark.browser
 
@@ -29,18 +29,6 @@ COUNT_LAYERS = """() => {
     });
     return counts;
 }"""
-
-
-def expected_counts(filters: Filters) -> dict:
-    dataset = load_dataset()
-    ids = set(filter_events(events_frame(dataset.events), filters)["id"])
-    events = [e for e in dataset.events if e.id in ids]
-    return {
-        "events": len(events),
-        "area": len(maps.areas_geojson(events, dataset.places)["features"]),
-        "route": len(maps.routes_geojson(events, dataset.places)["features"]),
-        "incident": len(maps.incidents_geojson(events, dataset.places)["features"]),
-    }
 
 
 @pytest.fixture(scope="module")
