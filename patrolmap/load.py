@@ -509,6 +509,7 @@ FRAME_COLUMNS = [
     "aircraft",
     "ships",
     "n_sources",
+    "sources",
     "disputed",
     "origin",
 ]
@@ -529,6 +530,7 @@ def events_frame(events: list[Event]) -> pd.DataFrame:
             "aircraft": _count_assets(e, ("ship", "submarine"), exclude=True),
             "ships": _count_assets(e, ("ship", "submarine")),
             "n_sources": len(e.sources),
+            "sources": "; ".join(s.producer for s in e.sources),
             "disputed": ", ".join(name for name, _ in e.disputes),
             "origin": e.origin,
         }

@@ -428,6 +428,7 @@ EVENT_COLUMNS = {
     "ships": st.column_config.NumberColumn("Ships", help="Sum of reported ship and submarine counts"),
     "n_sources": st.column_config.NumberColumn("Sources"),
     "disputed": st.column_config.TextColumn("Disputed", help="Fields on which sources disagree"),
+    "sources": st.column_config.TextColumn("Sources cited", help="Producers; the card links each source"),
     "id": "Id",
 }
 
@@ -435,7 +436,9 @@ EVENT_COLUMNS = {
 def render_events_table(shown, view: ViewState, dataset: load.Dataset) -> None:
     st.title("Events")
     st.markdown(f"**{len(shown)}** events · select a row to open its card; click a header to sort.")
-    table = shown[list(EVENT_COLUMNS)].assign(participants=shown["participants"].map(", ".join))
+    table = shown[list(EVENT_COLUMNS)].assign(
+        participants=shown["participants"].map(", ".join), kind=shown["kind"].map(KIND_LABELS)
+    )
     picked = st.dataframe(
         table,
         column_config=EVENT_COLUMNS,
