@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import math
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 from html import escape
 from pathlib import Path
@@ -307,17 +307,24 @@ PLAYBACK_INTERVAL = JsCode(
 )
 
 
+def _epoch_ms(day: str) -> int:
+    return int(datetime.fromisoformat(day).replace(tzinfo=timezone.utc).timestamp() * 1000)
+
+
 def playback_layers(events: list[Event], places: dict[str, Place]) -> tuple[Timeline, TimelineSlider] | None:
     """Routes and incidents that appear on their start date and stay, with a play button and a
     date slider on the map: the patrols accumulate as time runs."""
     if not events:
         return None
-    end = (max(e.date_end for e in events) + timedelta(days=1)).isoformat()
+    last = max(e.date_end for e in events)
+    end = (last + timedelta(days=1)).isoformat()
+    # Features outlive the slider's end by a day: at the very end of the slider all are shown.
+    shown_until = (last + timedelta(days=2)).isoformat()
     start_of = {e.id: e.date_start.isoformat() for e in events}
     features = routes_geojson(events, places)["features"] + incidents_geojson(events, places)["features"]
     for feature in features:
         feature["properties"]["start"] = start_of[feature["properties"]["event_id"]]
-        feature["properties"]["end"] = end
+        feature["properties"]["end"] = shown_until
     timeline = Timeline(
         {"type": "FeatureCollection", "features": features},
         get_interval=PLAYBACK_INTERVAL,
@@ -328,8 +335,9 @@ def playback_layers(events: list[Event], places: dict[str, Place]) -> tuple[Time
     slider = TimelineSlider(
         auto_play=False,
         date_options="YYYY-MM-DD",
-        start=min(start_of.values()),
-        end=end,
+        # Milliseconds, as get_interval gives: the slider's range input needs numbers, not dates.
+        start=_epoch_ms(min(start_of.values())),
+        end=_epoch_ms(end),
         enable_keyboard_controls=True,
         show_ticks=True,
         steps=400,
@@ -384,7 +392,11 @@ def land_geojson() -> dict:
 
 
 def base_map(
-    basemap: str = BASEMAPS[0], center=DEFAULT_CENTER, zoom: int = DEFAULT_ZOOM, embed_land: bool = False
+    basemap: str = BASEMAPS[0],
+    center=DEFAULT_CENTER,
+    zoom: int = DEFAULT_ZOOM,
+    embed_land: bool = False,
+    legend_open: bool = True,
 ) -> folium.Map:
     """The map without data layers: offline land outlines, or online tiles when chosen.
 
@@ -416,7 +428,7 @@ def base_map(
     else:
         LandLayer(land_geojson() if embed_land else None).add_to(fmap)
     RouteArrowScript().add_to(fmap)
-    Legend().add_to(fmap)
+    Legend(legend_open).add_to(fmap)
     return fmap
 
 
@@ -440,7 +452,7 @@ class Legend(MacroElement):
 
     _template = Template(
         """{% macro html(this, kwargs) %}
-        <details open class="patrol-legend" style="position:absolute; bottom:22px; right:10px; z-index:1000;
+        <details {% if this.open %}open{% endif %} class="patrol-legend" style="position:absolute; bottom:22px; right:10px; z-index:1000;
              background:rgba(255,255,255,.93); padding:4px 8px; border:1px solid #999; border-radius:4px;
              font:11px/1.3 sans-serif; color:#222; max-width:330px;">
           <summary style="cursor:pointer;font-weight:bold">Legend</summary>
@@ -464,9 +476,10 @@ class Legend(MacroElement):
         {% endmacro %}"""
     )
 
-    def __init__(self):
+    def __init__(self, open_: bool = True):
         super().__init__()
         self._name = "Legend"
+        self.open = open_
         self.colors = [
             ("Russia + China", PARTICIPANT_COLORS["CHN+RUS"]),
             ("Russia + China + Iran", PARTICIPANT_COLORS["CHN+IRN+RUS"]),

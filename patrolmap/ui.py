@@ -247,7 +247,8 @@ def render_map(events, places, view: ViewState, height: int = 620) -> dict | Non
     apply_map_click(st.session_state.get(key))
     selected = st.session_state.get("w_event", view.event)
     # Built fresh each run: st_folium adds the layers to the map object it is given.
-    base = maps.base_map(view.basemap)
+    # The time slider sits where the legend does: in playback the legend starts folded.
+    base = maps.base_map(view.basemap, legend_open=not view.playback)
     layers = maps.build_layers(events, places, selected=selected)
     if view.playback:
         # The time slider is a map control, so it belongs to the map itself; routes and incidents

@@ -250,3 +250,22 @@ def test_a_hostile_upload_shows_as_text_and_the_map_still_draws(app_url, offline
     page.get_by_text("<script>alert(1)</script>", exact=False).first.wait_for(timeout=20_000)
     assert page.evaluate("() => window.__pwned") is None and offline_browser.dialogs == []
     assert offline_browser.outside == []
+
+
+def test_playback_steps_through_time(app_url, offline_browser):
+    page = offline_browser.page()
+    page.goto(f"{app_url}/Map?playback=1&kinds=air_patrol")
+    frame = map_frame(page)
+    slider = frame.locator(".leaflet-timeline-control input[type=range]")
+    slider.wait_for(timeout=20_000)
+    window = map_window(page)
+    count = """() => { let n = 0; window.map.eachLayer(l => {
+        if (l.feature && l.feature.properties.layer === 'route') n++; }); return n; }"""
+    at_start = window.evaluate(count)
+    slider.evaluate("(el) => { el.value = el.max; el.dispatchEvent(new Event('input', {bubbles: true})); }")
+    page.wait_for_timeout(500)
+    at_end = window.evaluate(count)
+    air = expected_counts(Filters(kinds=("air_patrol",)))
+    assert at_start < at_end == air["route"], (at_start, at_end)
+    assert not frame.locator(".patrol-legend[open]").count()  # folded, clear of the slider
+    assert offline_browser.outside == []
