@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import math
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from html import escape
 from pathlib import Path
@@ -308,7 +308,7 @@ PLAYBACK_INTERVAL = JsCode(
 
 
 def _epoch_ms(day: str) -> int:
-    return int(datetime.fromisoformat(day).replace(tzinfo=timezone.utc).timestamp() * 1000)
+    return int(datetime.fromisoformat(day).replace(tzinfo=UTC).timestamp() * 1000)
 
 
 def playback_layers(events: list[Event], places: dict[str, Place]) -> tuple[Timeline, TimelineSlider] | None:
