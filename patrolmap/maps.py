@@ -452,7 +452,8 @@ class Legend(MacroElement):
 
     _template = Template(
         """{% macro html(this, kwargs) %}
-        <details {% if this.open %}open{% endif %} class="patrol-legend" style="position:absolute; bottom:22px; right:10px; z-index:1000;
+        <details {% if this.open %}open{% endif %} class="patrol-legend"
+             style="position:absolute; bottom:22px; right:10px; z-index:1000;
              background:rgba(255,255,255,.93); padding:4px 8px; border:1px solid #999; border-radius:4px;
              font:11px/1.3 sans-serif; color:#222; max-width:330px;">
           <summary style="cursor:pointer;font-weight:bold">Legend</summary>
