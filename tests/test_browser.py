@@ -269,3 +269,25 @@ def test_playback_steps_through_time(app_url, offline_browser):
     assert at_start < at_end == air["route"], (at_start, at_end)
     assert not frame.locator(".patrol-legend[open]").count()  # folded, clear of the slider
     assert offline_browser.outside == []
+
+
+def test_chart_downloads_are_images_with_their_caption(app_url, offline_browser, tmp_path):
+    import xml.etree.ElementTree as ET
+
+    page = offline_browser.page()
+    page.goto(f"{app_url}/Timeline?kinds=air_patrol")
+    page.get_by_text("Joint events per year, by kind").first.wait_for(timeout=30_000)
+    pngs = page.get_by_role("button", name=re.compile(r"^(download\s*)?PNG$"))  # not "Map PNG"
+    svgs = page.get_by_role("button", name=re.compile(r"^(download\s*)?SVG$"))
+    assert pngs.count() == svgs.count() == 3  # one pair per chart
+    for i in range(3):
+        with page.expect_download(timeout=60_000) as info:
+            pngs.nth(i).click()
+        png = open(info.value.path(), "rb").read()
+        assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 10_000
+        with page.expect_download(timeout=60_000) as info:
+            svgs.nth(i).click()
+        svg = open(info.value.path(), "rb").read().decode()
+        ET.fromstring(svg)
+        assert "kinds air_patrol" in svg and "kinds=air_patrol" in svg  # the filter and the permalink
+    assert offline_browser.outside == []
