@@ -23,12 +23,15 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from html import escape
+from typing import TYPE_CHECKING
 
-import altair as alt
 import folium
 import pandas as pd
 
 from patrolmap import about, assets, maps
+
+if TYPE_CHECKING:
+    import altair
 from patrolmap.filters import Filters
 from patrolmap.gazetteer import display_lon, polygon_coords, route_coords, route_length_km
 from patrolmap.schema import Event, Place
@@ -159,16 +162,22 @@ def _citation(caption: Caption) -> str:
 
 
 def _vl_version() -> str:
+    import altair as alt
+
     return "_".join(alt.SCHEMA_VERSION.split(".")[:2])  # 'v6.4.1' -> 'v6_4', as altair does
 
 
 def _chart_width(chart) -> int:
+    import altair as alt
+
     width = getattr(chart, "width", alt.Undefined)
     return width if isinstance(width, int) else DEFAULT_CHART_WIDTH
 
 
-def captioned_chart(chart, caption: Caption) -> alt.VConcatChart:
+def captioned_chart(chart, caption: Caption) -> altair.VConcatChart:
     """The chart with the caption as a block of text lines under it."""
+    import altair as alt  # imported when a chart is exported, not on every page
+
     chart = chart.copy(deep=True)
     config = chart.config if "config" in chart.to_dict(validate=False) else alt.Undefined
     chart.config = alt.Undefined  # configure_* is only allowed on the top level

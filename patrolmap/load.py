@@ -37,6 +37,8 @@ from patrolmap.schema import (
 # PATROLMAP_DATA_DIR points the app at another data folder (tests use it for hostile and broken data).
 DATA_DIR = Path(os.environ.get("PATROLMAP_DATA_DIR") or Path(__file__).resolve().parent.parent / "data")
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{1,80}$")
+# libyaml's safe loader when PyYAML was built with it (the PyPI wheels are): 8x faster, same result.
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # Never in a URL we link to: they break out of attributes and markup. (An apostrophe is legal in
 # URLs and real sources use it; cards.safe_url percent-encodes it.)
@@ -193,7 +195,7 @@ def read_yaml_list(path: Path, errors: list[DataError], root: Path | None = None
     """A YAML file holding a list of mappings; syntax errors are reported, not raised."""
     name = _display_name(path, root)
     try:
-        content = yaml.safe_load(path.read_text(encoding="utf-8"))
+        content = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark else "file"
@@ -485,7 +487,7 @@ def load_dataset(data_dir: Path | None = None, strict: bool = False) -> Dataset:
     package = data_dir / "datapackage.yaml"
     if package.exists():
         try:
-            meta = yaml.safe_load(package.read_text(encoding="utf-8")) or {}
+            meta = yaml.load(package.read_text(encoding="utf-8"), Loader=SAFE_LOADER) or {}
         except yaml.YAMLError as exc:
             errors.append(DataError(_display_name(package, data_dir), "file", "(YAML)", str(exc), "valid YAML"))
     if strict and errors:
