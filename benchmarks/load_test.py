@@ -10,6 +10,12 @@ of routes the new filter should give; the time from key press to that is one sam
 non-loopback request is aborted. On a 2-core machine Chromium shares the CPU with the server, so
 this measures the whole system (client included), as users on one machine would see it.
 
+websocket: no browser, real sessions. N clients speak Streamlit's own websocket protocol (the
+protobuf BackMsg/ForwardMsg the browser sends and receives) to the running server: each opens /Map,
+then moves the Years slider and waits for the rerun to finish, checking that the page reports the
+number of events that filter should show. This measures the server (websocket, script, map
+build, st_folium's payload) under N concurrent users, with the CPU left to it.
+
 apptest: no browser. N threads each run pages/1_Map.py through streamlit.testing AppTest (the
 script, the filter, the map's Python build and st_folium's argument preparation, in this process)
 and change the same filter. It measures the server-side work per rerun under concurrency, without
@@ -173,6 +179,86 @@ async def run_browser(users: int, seconds: float, max_changes: int) -> dict:
     return {"samples": samples, "errors": errors, "outside": outside, "peak_rss": rss.peak, "wall": wall}
 
 
+def expected_shown() -> dict[tuple[int, int], int]:
+    """Events the map page says it shows for each start year with the end year at the last year."""
+    frame = events_frame(load_dataset().events)
+    first, last = int(frame["year"].min()), int(frame["year"].max())
+    return {(start, last): len(filter_events(frame, Filters(years=(start, last)))) for start in range(first, last + 1)}
+
+
+async def websocket_user(url, user, deadline, max_changes, samples, errors, shown):
+    """One Streamlit session over the server's own websocket protocol (what the browser speaks),
+    without a browser: open /Map, then move the Years slider's start and wait for the rerun to
+    finish; the page's "N of M events shown" must match the filter."""
+    import websockets
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    async def run(ws, years=None, slider_id=""):
+        msg = BackMsg()
+        msg.rerun_script.page_name = "Map"
+        if years:
+            widget = msg.rerun_script.widget_states.widgets.add()
+            widget.id = slider_id
+            widget.double_array_value.data.extend(years)
+        await ws.send(msg.SerializeToString())
+        found, count = "", None
+        while True:
+            reply = ForwardMsg()
+            reply.ParseFromString(await asyncio.wait_for(ws.recv(), UPDATE_TIMEOUT_MS / 1000))
+            kind = reply.WhichOneof("type")
+            if kind == "delta" and reply.delta.WhichOneof("type") == "new_element":
+                element = reply.delta.new_element
+                if element.WhichOneof("type") == "slider" and element.slider.id.endswith("-w_years"):
+                    found = element.slider.id
+                if element.WhichOneof("type") == "markdown" and " events shown" in element.markdown.body:
+                    count = int(element.markdown.body.split("**")[1])
+                if element.WhichOneof("type") == "exception":
+                    raise RuntimeError(element.exception.message)
+            if kind == "script_finished":
+                return found, count
+
+    first, last = min(shown)[0], max(shown)[1]
+    ws_url = url.replace("http://", "ws://") + "/_stcore/stream"
+    try:
+        async with websockets.connect(ws_url, subprotocols=["streamlit"], max_size=None) as ws:
+            slider_id, _ = await run(ws)
+            start, step = first, 1
+            for _ in range(max_changes):
+                if time.monotonic() >= deadline:
+                    break
+                if start + step > last or start + step < first:
+                    step = -step
+                start += step
+                began = time.monotonic()
+                _, count = await run(ws, (start, last), slider_id)
+                if count != shown[(start, last)]:
+                    errors.append(f"user {user}: {start}-{last} showed {count} events, expected {shown[(start, last)]}")
+                    continue
+                samples.append(time.monotonic() - began)
+    except Exception as exc:  # noqa: BLE001 - every failure is counted and reported
+        errors.append(f"user {user}: {type(exc).__name__}: {exc}")
+
+
+async def run_websocket(users: int, seconds: float, max_changes: int) -> dict:
+    shown = expected_shown()
+    proc, url = start_app(quiet=True)
+    rss = PeakRss(proc.pid)
+    rss.start()
+    samples, errors = [], []
+    try:
+        began = time.monotonic()
+        deadline = began + seconds
+        await asyncio.gather(
+            *(websocket_user(url, u, deadline, max_changes, samples, errors, shown) for u in range(users))
+        )
+        wall = time.monotonic() - began
+    finally:
+        rss.stop.set()
+        stop_app(proc)
+    return {"samples": samples, "errors": errors, "outside": [], "peak_rss": rss.peak, "wall": wall}
+
+
 def run_apptest(users: int, seconds: float, max_changes: int) -> dict:
     from streamlit.testing.v1 import AppTest
 
@@ -226,13 +312,15 @@ def percentile(values: list[float], q: float) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--mode", choices=["browser", "apptest"], default="browser")
+    parser.add_argument("--mode", choices=["browser", "websocket", "apptest"], default="browser")
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=120)
     parser.add_argument("--max-changes", type=int, default=1000, help="per user; the run also stops at --seconds")
     args = parser.parse_args()
     if args.mode == "browser":
         result = asyncio.run(run_browser(args.users, args.seconds, args.max_changes))
+    elif args.mode == "websocket":
+        result = asyncio.run(run_websocket(args.users, args.seconds, args.max_changes))
     else:
         result = run_apptest(args.users, args.seconds, args.max_changes)
     samples = result["samples"]
@@ -249,7 +337,7 @@ def main() -> None:
             f"filter change -> map updated: p50 {percentile(samples, 50):.3f} s  p95 {percentile(samples, 95):.3f} s"
             f"  max {max(samples):.3f} s  mean {statistics.mean(samples):.3f} s"
         )
-    print(f"peak RSS ({'server' if args.mode == 'browser' else 'this process'}): {result['peak_rss'] / 2**20:.0f} MiB")
+    print(f"peak RSS ({'this process' if args.mode == 'apptest' else 'server'}): {result['peak_rss'] / 2**20:.0f} MiB")
     for error in result["errors"][:10]:
         print("  error:", error)
 

@@ -18,6 +18,7 @@ import json
 import math
 import re
 import textwrap
+import threading
 import zipfile
 from collections import Counter
 from dataclasses import dataclass
@@ -73,6 +74,10 @@ CSV_COLUMNS = [
 # Matplotlib markers for incidents (the web map's glyphs are not in every font); colours as on the web map.
 VIEW_MARGIN_DEG = 3.0  # around the data's bounds, for map snapshots and the HTML map
 DEFAULT_CHART_WIDTH = 560
+
+# Heavy libraries are imported on first use, one thread at a time: Streamlit serves sessions from
+# threads, and concurrent first imports can see a half-initialised module.
+_IMPORT_LOCK = threading.Lock()
 
 
 # ---------------------------------------------------------------- caption
@@ -162,13 +167,15 @@ def _citation(caption: Caption) -> str:
 
 
 def _vl_version() -> str:
-    import altair as alt
+    with _IMPORT_LOCK:
+        import altair as alt
 
     return "_".join(alt.SCHEMA_VERSION.split(".")[:2])  # 'v6.4.1' -> 'v6_4', as altair does
 
 
 def _chart_width(chart) -> int:
-    import altair as alt
+    with _IMPORT_LOCK:
+        import altair as alt
 
     width = getattr(chart, "width", alt.Undefined)
     return width if isinstance(width, int) else DEFAULT_CHART_WIDTH
@@ -176,7 +183,8 @@ def _chart_width(chart) -> int:
 
 def captioned_chart(chart, caption: Caption) -> altair.VConcatChart:
     """The chart with the caption as a block of text lines under it."""
-    import altair as alt  # imported when a chart is exported, not on every page
+    with _IMPORT_LOCK:
+        import altair as alt  # imported when a chart is exported, not on every page
 
     chart = chart.copy(deep=True)
     config = chart.config if "config" in chart.to_dict(validate=False) else alt.Undefined
@@ -211,7 +219,8 @@ def captioned_chart(chart, caption: Caption) -> altair.VConcatChart:
 def chart_png(chart, caption: Caption, scale: float = 2) -> bytes:
     """PNG of an Altair chart with its caption; scale=2 renders at twice the CSS pixel size."""
     spec = captioned_chart(chart, caption).to_dict()
-    import vl_convert as vlc  # imported on first use: it is large
+    with _IMPORT_LOCK:
+        import vl_convert as vlc  # imported on first use: it is large
 
     return bytes(vlc.vegalite_to_png(spec, vl_version=_vl_version(), scale=scale))
 
@@ -219,7 +228,8 @@ def chart_png(chart, caption: Caption, scale: float = 2) -> bytes:
 def chart_svg(chart, caption: Caption) -> bytes:
     """SVG of an Altair chart with its caption (text kept as text, so it can be searched)."""
     spec = captioned_chart(chart, caption).to_dict()
-    import vl_convert as vlc
+    with _IMPORT_LOCK:
+        import vl_convert as vlc
 
     return vlc.vegalite_to_svg(spec, vl_version=_vl_version()).encode("utf-8")
 
@@ -282,14 +292,16 @@ def map_png(events: list[Event], places: dict[str, Place], caption: Caption, vie
     """A static map (land, areas, routes with arrows, incidents, legend, caption) as PNG, 1500 px
     wide. view=(lon_min, lon_max, lat_min, lat_max) on the Pacific-centred display (lon 40..240),
     else the data's bounds. Byte-identical for the same input."""
-    from patrolmap.snapshot import render_map  # matplotlib only when a snapshot is asked for
+    with _IMPORT_LOCK:
+        from patrolmap.snapshot import render_map  # matplotlib only when a snapshot is asked for
 
     return render_map(events, places, caption, view, "png")
 
 
 def map_svg(events: list[Event], places: dict[str, Place], caption: Caption, view=None) -> bytes:
     """The map of map_png as SVG, text as <text> (searchable, editable). Byte-identical for the same input."""
-    from patrolmap.snapshot import render_map
+    with _IMPORT_LOCK:
+        from patrolmap.snapshot import render_map
 
     return render_map(events, places, caption, view, "svg")
 

@@ -6,10 +6,17 @@ from dataclasses import replace
 from datetime import date
 
 import streamlit as st
+from streamlit_folium import st_folium
 
-from patrolmap import cards, export, load, maps
+# Imported here, once, not inside functions: Streamlit runs sessions in threads, and two threads
+# importing modules lazily at the same time can be handed a half-initialised module
+# ("cannot import name 'st_folium'", seen under 20 concurrent users in benchmarks/load_test.py).
+from patrolmap import cards, export, load, maps, scale  # noqa: F401 - scale: maps.build_layers uses it
+from patrolmap.about import citation
 from patrolmap.filters import Filters, filter_events
+from patrolmap.geocode import locate
 from patrolmap.schema import COUNTRIES, KIND_LABELS, KINDS
+from patrolmap.upload import MAX_BYTES, parse_upload
 from patrolmap.viewstate import ViewState, parse_view, view_to_params
 
 MAP_KEY = "patrol_map"
@@ -23,8 +30,6 @@ def load_dataset() -> load.Dataset:
 
 def place_search(places) -> tuple[float, float] | None:
     """Sidebar 'go to a place': the offline gazetteer; Nominatim only when the analyst allows it."""
-    from patrolmap.geocode import locate
-
     st.sidebar.header("Go to a place")
     name = st.sidebar.text_input("Sea, strait, island or city", key="w_place", placeholder="e.g. Miyako Strait")
     online = st.sidebar.checkbox(
@@ -82,8 +87,6 @@ def page_setup(title: str) -> load.Dataset:
 
 def render_upload(dataset: load.Dataset) -> None:
     """Sidebar: analysts overlay their own events (CSV as exported, YAML, GeoJSON); data/ never changes."""
-    from patrolmap.upload import MAX_BYTES, parse_upload
-
     with st.sidebar.expander("Your own events (overlay)", expanded="upload" in st.session_state):
         file = st.file_uploader(
             "CSV (same columns as the CSV export), YAML or GeoJSON",
@@ -239,8 +242,6 @@ def render_map(events, places, view: ViewState, height: int = 620) -> dict | Non
 
     Only a click on a feature reruns the app (returned_objects); panning and zooming do not.
     """
-    from streamlit_folium import st_folium
-
     key = f"{MAP_KEY}-{view.basemap}-{view.playback}"
     # A click is in the component's state before the map is drawn: apply it first, so the
     # event it selects is the one highlighted in this very run.
@@ -356,8 +357,6 @@ def render_home(cov: dict) -> None:
     )
     st.page_link("pages/1_Map.py", label="Open the map", icon=":material/map:")
     st.subheader("How to cite")
-    from patrolmap.about import citation
-
     st.code(citation(cov), language=None, wrap_lines=True)
     st.caption(
         "Works offline: maps, basemap and scripts are served by this app; nothing is fetched from the "
@@ -496,8 +495,6 @@ def render_catalogue(catalogue: list[dict], assets) -> None:
 
 
 def render_about(cov: dict, dataset: load.Dataset) -> None:
-    from patrolmap.about import citation
-
     meta = dataset.meta or {}
     esc = cards.md_escape
     st.title("About the data")
