@@ -10,8 +10,9 @@ test:
 lint:
 	ruff check . && ruff format --check .
 
-# Map-path benchmark against plain folium, and time-to-map in headless Chromium.
+# Map path against plain folium, time-to-map in headless Chromium, and 20 users for 2 minutes.
 bench:
-	python benchmarks/map_scale.py && python benchmarks/page_load.py
+	python benchmarks/map_scale.py && python benchmarks/page_load.py && \
+	python benchmarks/load_test.py --mode websocket --users 20 --seconds 120
 
 .PHONY: run test lint bench
