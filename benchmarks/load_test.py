@@ -87,6 +87,19 @@ class PeakRss(threading.Thread):
             time.sleep(0.2)
 
 
+def year_starts(first: int, last: int, deadline: float, max_changes: int):
+    """The Years slider's start, one year at a time, bouncing between first and last, until the
+    deadline or max_changes: every user's sequence of filter changes."""
+    start, step = first, 1
+    for _ in range(max_changes):
+        if time.monotonic() >= deadline:
+            return
+        if start + step > last or start + step < first:
+            step = -step
+        start += step
+        yield start
+
+
 def expected_routes() -> dict[tuple[int, int], int]:
     """Routes the map should show for each start year with the end year at the last year."""
     dataset = load_dataset()
@@ -223,13 +236,7 @@ async def websocket_user(url, user, deadline, max_changes, samples, errors, show
     try:
         async with websockets.connect(ws_url, subprotocols=["streamlit"], max_size=None) as ws:
             slider_id, _ = await run(ws)
-            start, step = first, 1
-            for _ in range(max_changes):
-                if time.monotonic() >= deadline:
-                    break
-                if start + step > last or start + step < first:
-                    step = -step
-                start += step
+            for start in year_starts(first, last, deadline, max_changes):
                 began = time.monotonic()
                 _, count = await run(ws, (start, last), slider_id)
                 if count != shown[(start, last)]:
@@ -273,13 +280,7 @@ def run_apptest(users: int, seconds: float, max_changes: int) -> dict:
         try:
             at = AppTest.from_file(str(ROOT / "pages" / "1_Map.py"), default_timeout=60)
             at.run()
-            start, step = first, 1
-            for _ in range(max_changes):
-                if time.monotonic() >= deadline:
-                    break
-                if start + step > last or start + step < first:
-                    step = -step
-                start += step
+            for start in year_starts(first, last, deadline, max_changes):
                 t0 = time.monotonic()
                 at.slider(key="w_years").set_value((start, last)).run()
                 elapsed = time.monotonic() - t0
