@@ -795,9 +795,6 @@ def report_bundle(files: dict[str, bytes], caption: Caption) -> bytes:
     return buf.getvalue()
 
 
-REPORT_STEPS = ("map.png", "map.svg", "map.html", "charts", "events.csv", "events.geojson", "all-events.csv")
-
-
 def report_files(
     events: list[Event],
     all_events: list[Event],

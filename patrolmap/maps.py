@@ -160,7 +160,7 @@ def route_tooltip(event: Event, length_km: float, provenance: str) -> str:
     return "<br>".join(lines)
 
 
-def routes_geojson(events: list[Event], places: dict[str, Place], selected: str = "") -> dict:
+def routes_geojson(events: list[Event], places: dict[str, Place]) -> dict:
     """One LineString per event with a route; longitudes unwrapped across 180 degrees."""
     features = []
     for event in events:
@@ -181,8 +181,7 @@ def routes_geojson(events: list[Event], places: dict[str, Place], selected: str 
                     "length_km": round(length, 1),
                     "provenance": event.route.provenance,
                     "straits": straits_on_route(places, event.route.waypoints),
-                    "selected": event.id == selected,
-                    "style": route_style(event, event.id == selected),
+                    "style": route_style(event),
                     "tooltip": route_tooltip(event, length, event.route.provenance),
                 },
             }

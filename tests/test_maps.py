@@ -57,10 +57,7 @@ def test_route_colour_says_who(participants, origin, color):
 
 
 def test_selected_route_is_heavier():
-    plain, chosen = event(), event(id="air-2019-07-24")
-    features = maps.routes_geojson([plain, chosen], PLACES, selected="air-2019-07-24")["features"]
-    weights = {f["properties"]["event_id"]: f["properties"]["style"]["weight"] for f in features}
-    assert weights["air-2019-07-24"] == 2 * weights["air-2019-07-23"]
+    assert maps.route_style(event(), selected=True)["weight"] == 2 * maps.route_style(event())["weight"]
 
 
 @pytest.mark.parametrize("kind, dash", [("air_patrol", None), ("naval_patrol", "10 6"), ("exercise", "2 6")])
