@@ -78,11 +78,11 @@ def assets_per_year(assets: pd.DataFrame, title: str = "Aircraft and ships by ty
         .mark_rect()
         .encode(
             x=alt.X("year:O", title="Year"),
-            y=alt.Y("type_class:N", title=None, sort=order, axis=alt.Axis(labelLimit=260)),
+            y=alt.Y("type_class:N", title=None, sort=order, axis=alt.Axis(labelLimit=260, labelOverlap=False)),
             color=alt.Color("events:Q", title="Events", scale=alt.Scale(scheme="blues")),
             tooltip=[alt.Tooltip("type_class:N", title="Type"), "role:N", "year:O", "events:Q"],
         )
-        .properties(width=420, height=alt.Step(16))
+        .properties(width=420, height=alt.Step(20))
     )
 
 
