@@ -515,7 +515,7 @@ def test_load_basemap(pacific):
 
 def _chromium() -> str:
     """Debian chromium for Playwright; skipped if absent, failed if PATROLMAP_REQUIRE_BROWSER=1
-    (CI, as in tests/browser.py)."""
+    (CI, as in tests/browser/__init__.py)."""
     exe = shutil.which("chromium") or shutil.which("chromium-browser")
     if exe is None or importlib.util.find_spec("playwright") is None:
         if os.environ.get("PATROLMAP_REQUIRE_BROWSER") == "1":

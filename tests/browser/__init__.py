@@ -15,7 +15,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent.parent
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
