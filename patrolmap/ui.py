@@ -11,7 +11,7 @@ from streamlit_folium import st_folium
 # Imported here, once, not inside functions: Streamlit runs sessions in threads, and two threads
 # importing modules lazily at the same time can be handed a half-initialised module
 # ("cannot import name 'st_folium'", seen under 20 concurrent users in benchmarks/load_test.py).
-from patrolmap import cards, export, load, maps, scale  # noqa: F401 - scale: maps.build_layers uses it
+from patrolmap import captions, cards, export, load, maps, scale  # noqa: F401 - scale: maps.build_layers uses it
 from patrolmap.about import citation
 from patrolmap.filters import Filters, filter_events
 from patrolmap.geocode import locate
@@ -533,8 +533,8 @@ def permalink(view: ViewState) -> str:
     return f"{base}?{query}" if query else base
 
 
-def _caption(title: str, events: list, filters: Filters, view: ViewState) -> export.Caption:
-    return export.caption_for(title, events, filters, load_dataset().meta, permalink(view))
+def _caption(title: str, events: list, filters: Filters, view: ViewState) -> captions.Caption:
+    return captions.caption_for(title, events, filters, load_dataset().meta, permalink(view))
 
 
 def _guarded(build, what: str):
