@@ -6,13 +6,12 @@ version, sources, permalink) so that a figure pasted into a report still says wh
 came from. Record text is untrusted: it is escaped in HTML and SVG and never parsed as
 markup or as matplotlib mathtext.
 
-The CSV (``CSV_COLUMNS``) is also the upload format: ``events_from_csv_rows`` turns its rows
-back into the YAML record shape of data/FORMAT.md, for ``load.parse_event``.
+The CSV format, both ways, lives in patrolmap.csvfile (uploads read it too); its writer is
+re-exported here with the other exports.
 """
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import math
@@ -29,38 +28,13 @@ import pandas as pd
 
 from patrolmap import assets, maps
 from patrolmap.captions import GEOMETRY_NOTE, Caption, caption_lines, citation_text
+from patrolmap.csvfile import CSV_COLUMNS, events_csv
 
 if TYPE_CHECKING:
     import altair
 from patrolmap.filters import Filters
 from patrolmap.gazetteer import display_lon, polygon_coords, route_coords, route_length_km
 from patrolmap.schema import Event, Place
-
-# Upload/download format: one row per event. Lists are ";"-joined; assets and incidents are
-# entries joined by "; " whose parts are "|"-joined. A literal ";", "|" or "\" inside a value
-# is written "\;", "\|", "\\" (record titles do contain ";").
-CSV_COLUMNS = [
-    "id",  # stable record id, e.g. air-2019-07-23
-    "kind",  # air_patrol | naval_patrol | exercise
-    "name",
-    "date_start",  # YYYY-MM-DD
-    "date_end",  # YYYY-MM-DD
-    "participants",  # ISO 3166 alpha-3 codes, ";"-joined: RUS;CHN
-    "areas",  # gazetteer ids, ";"-joined
-    "route_waypoints",  # gazetteer ids in the order travelled, ";"-joined; empty: no route
-    "route_provenance",  # map | text | schematic
-    "route_source_url",  # url of the source the route rests on
-    "route_length_km",  # computed (geodesic, WGS84); ignored on upload
-    "assets",  # "COUNTRY|type|count|role" entries joined by "; "; count may be empty
-    "incidents",  # "kind|actor|place|date" entries joined by "; "; place/date may be empty
-    "summary",
-    "disputed",  # fields whose sources disagree, ";"-joined
-    "source_producers",  # the four source_* columns are ";"-joined in the same order
-    "source_titles",
-    "source_urls",
-    "source_dates_published",  # YYYY-MM-DD or empty
-    "origin",  # curated | upload; ignored on upload
-]
 
 # Matplotlib markers for incidents (the web map's glyphs are not in every font); colours as on the web map.
 VIEW_MARGIN_DEG = 3.0  # around the data's bounds, for map snapshots and the HTML map
@@ -255,192 +229,6 @@ def map_html(
     if remote:
         raise ValueError("exported map would load from the network: " + ", ".join(remote))
     return html.encode("utf-8")
-
-
-# ---------------------------------------------------------------- CSV (download and upload)
-
-
-def _esc(value: object) -> str:
-    return str(value).replace("\\", "\\\\").replace(";", "\\;").replace("|", "\\|")
-
-
-def _split(text: str, sep: str) -> list[str]:
-    """Split on unescaped sep, unescaping the parts; parts are stripped."""
-    parts, cur, i = [], [], 0
-    while i < len(text):
-        ch = text[i]
-        if ch == "\\" and i + 1 < len(text):
-            cur.append(text[i + 1])
-            i += 2
-            continue
-        if ch == sep:
-            parts.append("".join(cur).strip())
-            cur = []
-        else:
-            cur.append(ch)
-        i += 1
-    parts.append("".join(cur).strip())
-    return parts
-
-
-def _join(values, sep: str = ";") -> str:
-    return sep.join(_esc(v) for v in values)
-
-
-def _list(text: str) -> list[str]:
-    return _split(text, ";") if text.strip() else []
-
-
-def event_row(event: Event, places: dict[str, Place]) -> dict[str, str]:
-    """One event as a CSV row (every value a string)."""
-    by_id = {s.id: s for s in event.sources}
-    route = event.route
-    length = ""
-    if route is not None:
-        length = f"{route_length_km(route_coords(places, route.waypoints)):.1f}"
-    return {
-        "id": event.id,
-        "kind": event.kind,
-        "name": event.name,
-        "date_start": event.date_start.isoformat(),
-        "date_end": event.date_end.isoformat(),
-        "participants": _join(event.participants),
-        "areas": _join(event.areas),
-        "route_waypoints": _join(route.waypoints) if route else "",
-        "route_provenance": route.provenance if route else "",
-        "route_source_url": by_id[route.source].url if route and route.source in by_id else "",
-        "route_length_km": length,
-        "assets": "; ".join(
-            "|".join(_esc(v) for v in (a.country, a.type, "" if a.count is None else a.count, a.role))
-            for a in event.assets
-        ),
-        "incidents": "; ".join(
-            "|".join(_esc(v) for v in (i.kind, i.actor, i.place, i.date.isoformat() if i.date else ""))
-            for i in event.incidents
-        ),
-        "summary": event.summary,
-        "disputed": _join(name for name, _ in event.disputes),
-        "source_producers": _join(s.producer for s in event.sources),
-        "source_titles": _join(s.title for s in event.sources),
-        "source_urls": _join(s.url for s in event.sources),
-        "source_dates_published": _join(
-            s.date_published.isoformat() if s.date_published else "" for s in event.sources
-        ),
-        "origin": event.origin,
-    }
-
-
-def events_csv(events: list[Event], places: dict[str, Place]) -> bytes:
-    """The events as UTF-8 CSV with a header row of CSV_COLUMNS (with a BOM, so Excel reads
-    the Cyrillic, Chinese and Japanese titles correctly; pandas strips it)."""
-    buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=CSV_COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    for event in events:
-        writer.writerow({k: _defuse(v) for k, v in event_row(event, places).items()})
-    return ("\ufeff" + buf.getvalue()).encode("utf-8")
-
-
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _defuse(value: str) -> str:
-    """A cell a spreadsheet would run as a formula gets a leading apostrophe (OWASP CSV injection);
-    _cell takes it off again when the file is uploaded back."""
-    return "'" + value if value.startswith(FORMULA_START) else value
-
-
-def _cell(row: dict, name: str) -> str:
-    value = row.get(name)
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    value = str(value)
-    if value.startswith("'") and value[1:].startswith(FORMULA_START):
-        value = value[1:]
-    return value.strip()
-
-
-def events_from_csv_rows(rows: list[dict]) -> list[dict]:
-    """Rows of an events CSV (csv.DictReader or DataFrame.to_dict('records')) -> raw event
-    mappings in the YAML record shape, for load.parse_event to validate.
-
-    Sources get ids s1, s2, ...; assets and incidents cite s1; route.source is the source
-    whose url is route_source_url, else s1. Nothing is validated here: a bad value is passed
-    on as it is, so that parse_event names it. Incidents have no description column; a fifth
-    "|" part is read as one if present, else a placeholder says it was not given.
-    """
-    out = []
-    for row in rows:
-        # csv read without utf-8-sig keeps the BOM on the first header; spreadsheets add spaces
-        row = {str(k).lstrip("\ufeff").strip(): v for k, v in row.items()}
-        producers = _list(_cell(row, "source_producers"))
-        titles = _list(_cell(row, "source_titles"))
-        urls = _list(_cell(row, "source_urls"))
-        published = _list(_cell(row, "source_dates_published"))
-        n = max(len(producers), len(titles), len(urls))
-        sources = []
-        for i in range(n):
-            sources.append(
-                {
-                    "id": f"s{i + 1}",
-                    "producer": producers[i] if i < len(producers) else "",
-                    "title": titles[i] if i < len(titles) else "",
-                    "url": urls[i] if i < len(urls) else "",
-                    "date_published": (published[i] if i < len(published) else "") or None,
-                }
-            )
-        first = sources[0]["id"] if sources else "s1"
-        raw: dict = {
-            "id": _cell(row, "id"),
-            "kind": _cell(row, "kind"),
-            "name": _cell(row, "name"),
-            "date_start": _cell(row, "date_start"),
-            "date_end": _cell(row, "date_end"),
-            "participants": _list(_cell(row, "participants")),
-            "areas": _list(_cell(row, "areas")),
-            "sources": sources,
-        }
-        waypoints = _list(_cell(row, "route_waypoints"))
-        if waypoints:
-            url = _cell(row, "route_source_url")
-            cited = next((s["id"] for s in sources if url and s["url"] == url), first)
-            raw["route"] = {"waypoints": waypoints, "provenance": _cell(row, "route_provenance"), "source": cited}
-        assets_ = []
-        for entry in _split(_cell(row, "assets"), ";") if _cell(row, "assets") else []:
-            parts = _split(entry, "|") + ["", "", "", ""]
-            count: object = parts[2]
-            if re.fullmatch(r"\d+", parts[2]):
-                count = int(parts[2])
-            elif parts[2] == "":
-                count = None
-            assets_.append({"country": parts[0], "type": parts[1], "count": count, "role": parts[3], "source": first})
-        if assets_:
-            raw["assets"] = assets_
-        incidents = []
-        for entry in _split(_cell(row, "incidents"), ";") if _cell(row, "incidents") else []:
-            parts = _split(entry, "|") + ["", "", "", "", ""]
-            incidents.append(
-                {
-                    "kind": parts[0],
-                    "actor": parts[1],
-                    "place": parts[2] or None,
-                    "date": parts[3] or None,
-                    "description": parts[4] or "(no description in the CSV)",
-                    "source": first,
-                }
-            )
-        if incidents:
-            raw["incidents"] = incidents
-        summary = _cell(row, "summary")
-        if summary:
-            raw["summary"] = summary
-        disputed = _list(_cell(row, "disputed"))
-        if disputed:
-            raw["disputes"] = [{"field": name} for name in disputed]
-        out.append(raw)
-    return out
 
 
 # ---------------------------------------------------------------- GeoJSON (RFC 7946)

@@ -7,8 +7,9 @@ value, expected). Garbage (too big, binary, undecodable, not CSV/YAML/GeoJSON, w
 top level) is ONE error for the whole file.
 
 Formats, by extension and else by sniffing the content:
-- CSV: the columns of the CSV export (patrolmap.export.CSV_COLUMNS), read back through
-  export.events_from_csv_rows. Row N is the file's line N (the header is row 1).
+- CSV: the columns of the CSV export (patrolmap.csvfile.CSV_COLUMNS), read back through
+  csvfile.read_csv and csvfile.record_from_row. Row N is the file line the record starts on
+  (the header is row 1); a row whose quote never closes is named, and the rows after it load.
 - YAML: a list of event records as in data/FORMAT.md, or a mapping with `events:` (that
   list) and `places:` (extra gazetteer records, data/places shape). Anchors and aliases
   are refused (they let a small file expand into a huge one).
@@ -20,6 +21,11 @@ Formats, by extension and else by sniffing the content:
   in properties place the event). Longitudes beyond +-180 (a Pacific-centred export) are
   wrapped back.
 
+A file that holds no record is an error saying what was expected. Geometry is bounded: an
+upload keeps at most MAX_TOTAL_VERTICES route and area vertices in all (MAX_VERTICES per line or
+ring); a longer line is simplified (Douglas-Peucker, shapely) and UploadResult.notes says which
+record was simplified, from how many vertices to how many.
+
 Uploaded event ids get the prefix `upload-` so they can never equal a curated id
 (curated ids start with air-/naval-/ex-); an id that still collides with a curated one,
 or repeats within the file, is an error naming the row. Every uploaded place is labelled
@@ -28,8 +34,6 @@ approximate and uploaded.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import re
 import reprlib
@@ -37,18 +41,29 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import PurePath, PureWindowsPath
 
+import shapely
 import yaml
 
+from patrolmap import csvfile
 from patrolmap.load import DataError, parse_event, parse_place
 from patrolmap.schema import Event, Place
 
 MAX_BYTES = 2_000_000
 MAX_RECORDS = 2000  # events in one upload; more is not a hand-made file
 MAX_ERRORS = 500  # problems listed one by one; the rest are counted in one last error
-MAX_VERTICES = 500  # per LineString or Polygon
+MAX_VERTICES = 500  # per route or area outline, after simplification
+# In all the routes and areas of one upload: each Map rerun and each card draws them, so this
+# keeps a rerun under a second whatever the file holds (benchmarks/hostile_upload.py).
+MAX_TOTAL_VERTICES = 5000
+MAX_POSITIONS = 250_000  # read from one geometry before simplifying (a 2 MB file holds fewer)
 MAX_VALUE_CHARS = 200  # a bad value is quoted up to this length in its error
 UPLOAD_PREFIX = "upload-"
 UPLOAD_ORIGIN = "upload"
+NO_RECORD_EXPECTED = {
+    "csv": "at least one event row below the header (the CSV export's columns)",
+    "yaml": "at least one event record (a YAML list, or events: and places:; see data/FORMAT.md)",
+    "geojson": "at least one GeoJSON feature whose properties are an event record",
+}
 FORMATS = {".csv": "csv", ".yaml": "yaml", ".yml": "yaml", ".geojson": "geojson", ".json": "geojson"}
 UPLOAD_NOTE = "From your uploaded file's coordinates: approximate, not curated."
 
@@ -59,6 +74,7 @@ class UploadResult:
     places: dict[str, Place] = field(default_factory=dict)
     errors: list[DataError] = field(default_factory=list)
     format: str = ""  # csv | yaml | geojson, or "" when the file could not be read at all
+    notes: list[str] = field(default_factory=list)  # what was changed to keep the map responsive
 
 
 class _NoAliasLoader(yaml.SafeLoader):
@@ -102,7 +118,9 @@ def parse_upload(
         elif fmt == "yaml":
             records, extra_places = _yaml_records(text)
         else:
-            records, extra_places = _geojson_records(text), []
+            records, extra_places = _geojson_records(text, result.notes), []
+        if not records and not extra_places:
+            raise _FileProblem("(records)", "no record", NO_RECORD_EXPECTED[fmt])
     except _FileProblem as problem:
         result.errors.append(DataError(label, "file", problem.field, _short(problem.value), problem.expected))
         return result
@@ -137,6 +155,7 @@ def parse_upload(
         seen[event_id] = row
         local_places.update(geometry_places)
         result.events.append(replace(event, id=event_id, file=label, origin=UPLOAD_ORIGIN))
+    result.events = _bounded_routes(result.events, {**known_places, **local_places}, len(records), result.notes)
     result.places = local_places
     result.events.sort(key=lambda e: (e.date_start, e.id))
     result.errors = _capped(errors, label)
@@ -199,32 +218,26 @@ def _detect_format(name: str, text: str) -> str:
 
 
 def _csv_records(text: str) -> list[tuple[int, object, dict]]:
-    from patrolmap import export  # written beside this module; only CSV uploads need it
-
-    try:
-        reader = csv.DictReader(io.StringIO(text, newline=""), strict=False)
-        header = reader.fieldnames or []
-        rows = list(reader)
-    except csv.Error as exc:
-        raise _FileProblem("(CSV)", str(exc), 'valid CSV (comma-separated, quoted with ")') from None
-    columns = set(export.CSV_COLUMNS)
+    rows = csvfile.read_csv(text)
+    header_record = next(rows, None)
+    header = [h.lstrip("\ufeff").strip() for h in header_record.cells] if header_record else []
+    columns = set(csvfile.CSV_COLUMNS)
     if not header or "id" not in header or not columns.intersection(header) - {"id"}:
-        raise _FileProblem("(columns)", header[:12], "the CSV export's header: " + ", ".join(export.CSV_COLUMNS))
-    unknown = [h for h in header if h not in columns]
+        raise _FileProblem(
+            "(columns)",
+            header[:12] or (header_record and header_record.value),
+            "the CSV export's header: " + ", ".join(csvfile.CSV_COLUMNS),
+        )
     records: list[tuple[int, object, dict]] = []
-    for index, row in enumerate(rows):
-        # Spreadsheet row numbers: the header is row 1. (A quoted newline makes rows span lines.)
-        position = index + 2
-        if None in row:
-            records.append((position, _CellProblem("(columns)", row[None], f"at most {len(header)} cells"), {}))
-            continue
-        try:
-            raws = export.events_from_csv_rows([{k: v for k, v in row.items() if k not in unknown}])
-        except Exception as exc:  # the converter's own complaint, for this row only
-            records.append((position, _CellProblem("(row)", str(exc), "cells in the CSV export's format"), {}))
-            continue
-        for raw in raws:
-            records.append((position, raw, {}))
+    for row in rows:
+        if row.problem:
+            records.append((row.line, _CellProblem(row.problem, row.value, csvfile.QUOTE_EXPECTED), {}))
+        elif len(row.cells) > len(header):
+            extra = row.cells[len(header) :]
+            records.append((row.line, _CellProblem("(columns)", extra, f"at most {len(header)} cells"), {}))
+        else:
+            cells = dict(zip(header, row.cells, strict=False))
+            records.append((row.line, csvfile.record_from_row({k: v for k, v in cells.items() if k in columns}), {}))
     return records
 
 
@@ -257,7 +270,7 @@ def _yaml_records(text: str) -> tuple[list, list]:
     return [(index + 1, raw, {}) for index, raw in enumerate(content)], extra_places
 
 
-def _geojson_records(text: str) -> list[tuple[int, object, dict]]:
+def _geojson_records(text: str, notes: list[str]) -> list[tuple[int, object, dict]]:
     try:
         content = json.loads(text)
     except ValueError as exc:
@@ -271,6 +284,7 @@ def _geojson_records(text: str) -> list[tuple[int, object, dict]]:
     if not isinstance(features, list):
         raise _FileProblem("features", type(features).__name__, "a list of GeoJSON features")
     records = []
+    caps = vertex_caps([_vertex_count(f) for f in features[: MAX_RECORDS + 1]])
     for index, feature in enumerate(features):
         position = index + 1
         if not isinstance(feature, dict) or not isinstance(feature.get("properties"), dict):
@@ -280,27 +294,101 @@ def _geojson_records(text: str) -> list[tuple[int, object, dict]]:
             continue
         raw = dict(feature["properties"])
         try:
-            geometry_places = _geometry_places(raw, feature.get("geometry"))
+            cap = caps[index] if index < len(caps) else MAX_VERTICES
+            geometry_places, simplified = _geometry_places(raw, feature.get("geometry"), cap)
         except _FileProblem as problem:
             records.append((position, _CellProblem(problem.field, problem.value, problem.expected), {}))
             continue
+        if simplified:
+            notes.append(_simplified_note(_row_label("geojson", position, raw), *simplified))
         records.append((position, raw, geometry_places))
     return records
 
 
-def _geometry_places(raw: dict, geometry: object) -> dict[str, Place]:
-    """Uploaded places for a feature's geometry; raw gets their ids as route waypoints or an area."""
+def _vertex_count(feature: object) -> int:
+    """Positions of a feature's line or outer ring, as given (0 for anything else)."""
+    geometry = feature.get("geometry") if isinstance(feature, dict) else None
+    coords = geometry.get("coordinates") if isinstance(geometry, dict) else None
+    if not isinstance(coords, list):
+        return 0
+    if geometry.get("type") == "Polygon":
+        coords = coords[0] if coords and isinstance(coords[0], list) else []
+    return len(coords) if geometry.get("type") in ("LineString", "Polygon") else 0
+
+
+def vertex_caps(counts: list[int], budget: int = MAX_TOTAL_VERTICES) -> list[int]:
+    """Vertices each line may keep: all of them (up to MAX_VERTICES) while the upload is within
+    budget, else a share of the budget in proportion to its length (at least 4: a closed ring)."""
+    total = sum(counts)
+    if total <= budget:
+        return [MAX_VERTICES] * len(counts)
+    return [min(MAX_VERTICES, max(4, budget * n // total)) for n in counts]
+
+
+def simplified_indices(points: list[tuple[float, float]], cap: int) -> list[int]:
+    """Indices of at most cap points that keep the line's shape (Douglas-Peucker, the smallest
+    tolerance that is enough); first and last are always kept."""
+    if len(points) <= cap:
+        return list(range(len(points)))
+    line = shapely.LineString(points)
+    low, high = 0.0, max(1e-9, *(b - a for a, b in zip(line.bounds[:2], line.bounds[2:], strict=True)))
+    kept = [points[0], points[-1]]
+    for _ in range(40):  # bisection on the tolerance, in degrees
+        middle = (low + high) / 2
+        coords = list(shapely.simplify(line, middle, preserve_topology=False).coords)
+        if len(coords) <= cap:
+            high, kept = middle, coords
+        else:
+            low = middle
+    indices, at = [], 0
+    for point in kept:  # Douglas-Peucker keeps a subsequence of the input points
+        while at < len(points) - 1 and tuple(points[at]) != tuple(point):
+            at += 1
+        indices.append(at)
+    if len(indices) < min(cap, 4):  # a degenerate line: evenly spaced points instead
+        step = (len(points) - 1) / (cap - 1)
+        indices = sorted({round(k * step) for k in range(cap)})
+    return indices
+
+
+def _simplified_note(row: str, what: str, before: int, after: int) -> str:
+    return (
+        f"{row}: {what} simplified from {before:,} to {after:,} vertices (Douglas-Peucker), to keep the map "
+        f"responsive: an upload keeps at most {MAX_TOTAL_VERTICES:,} route and area vertices, "
+        f"{MAX_VERTICES:,} per line."
+    )
+
+
+def _bounded_routes(events: list[Event], places: dict[str, Place], n_records: int, notes: list[str]) -> list[Event]:
+    """Routes given as waypoint ids (YAML, CSV) within the same vertex budget as GeoJSON lines."""
+    caps = vertex_caps([len(e.route.waypoints) if e.route else 0 for e in events])
+    bounded = []
+    for event, cap in zip(events, caps, strict=True):
+        waypoints = event.route.waypoints if event.route else ()
+        if len(waypoints) > cap:
+            points = [(places[w].lon, places[w].lat) for w in waypoints]
+            kept = tuple(waypoints[i] for i in simplified_indices(points, cap))
+            notes.append(_simplified_note(f"id={event.id}", "route", len(waypoints), len(kept)))
+            event = replace(event, route=replace(event.route, waypoints=kept))
+        bounded.append(event)
+    return bounded
+
+
+def _geometry_places(raw: dict, geometry: object, cap: int) -> tuple[dict[str, Place], tuple | None]:
+    """Uploaded places for a feature's geometry; raw gets their ids as route waypoints or an area.
+    The second item is (what, vertices given, vertices kept) when the geometry was simplified."""
     if geometry is None:
-        return {}
+        return {}, None
     if not isinstance(geometry, dict):
         raise _FileProblem("geometry", _short(geometry), "a GeoJSON geometry or null")
     kind = geometry.get("type")
     if kind in ("Point", "MultiPoint"):
-        return {}
+        return {}, None
     base = _base_id(raw.get("id"))
     coords = geometry.get("coordinates")
     if kind == "LineString":
-        points = _positions(coords, "geometry.coordinates", minimum=2)
+        given = _positions(coords, "geometry.coordinates", minimum=2)
+        points = [given[i] for i in simplified_indices(given, cap)]
         route = raw.get("route")
         route = dict(route) if isinstance(route, dict) else {}
         if route.get("waypoints"):
@@ -319,11 +407,12 @@ def _geometry_places(raw: dict, geometry: object) -> dict[str, Place]:
         }
         route["waypoints"] = list(made)
         raw["route"] = route
-        return made
+        return made, (("route", len(given), len(points)) if len(points) < len(given) else None)
     if kind == "Polygon":
         if not isinstance(coords, list) or not coords:
             raise _FileProblem("geometry.coordinates", _short(coords), "a list of linear rings")
-        ring = _positions(coords[0], "geometry.coordinates", minimum=4)
+        given = _positions(coords[0], "geometry.coordinates", minimum=4)
+        ring = [given[i] for i in simplified_indices(given, cap)]
         if ring[0] == ring[-1]:
             ring = ring[:-1]
         area_id = f"{base}-area-1"
@@ -341,7 +430,7 @@ def _geometry_places(raw: dict, geometry: object) -> dict[str, Place]:
         )
         areas = raw.get("areas")
         raw["areas"] = (list(areas) if isinstance(areas, list) else []) + [area_id]
-        return {area_id: area}
+        return {area_id: area}, (("area outline", len(given), len(ring) + 1) if len(ring) + 1 < len(given) else None)
     raise _FileProblem("geometry.type", _short(kind), "LineString (route), Polygon (area), Point or null")
 
 
@@ -357,8 +446,8 @@ def _positions(coords: object, name: str, minimum: int) -> list[tuple[float, flo
     """[lon, lat] positions, longitudes wrapped into -180..180."""
     if not isinstance(coords, list) or len(coords) < minimum:
         raise _FileProblem(name, _short(coords), f"a list of at least {minimum} [lon, lat] positions")
-    if len(coords) > MAX_VERTICES:
-        raise _FileProblem(name, f"{len(coords)} positions", f"at most {MAX_VERTICES} positions")
+    if len(coords) > MAX_POSITIONS:
+        raise _FileProblem(name, f"{len(coords):,} positions", f"at most {MAX_POSITIONS:,} positions")
     points = []
     for point in coords:
         if not (

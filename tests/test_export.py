@@ -20,7 +20,7 @@ import pandas as pd
 import pytest
 
 from browser import OfflineBrowser, chromium_path
-from patrolmap import assets, captions, charts, export, snapshot
+from patrolmap import assets, captions, charts, csvfile, export, snapshot
 from patrolmap.filters import Filters, filter_events
 from patrolmap.load import events_frame, load_dataset, parse_event
 
@@ -303,7 +303,7 @@ def core(event) -> tuple:
 )
 def test_csv_round_trip(dataset, read):
     frame = pd.read_csv(io.BytesIO(export.events_csv(dataset.events, dataset.places)), **read)
-    raws = export.events_from_csv_rows(frame.to_dict("records"))
+    raws = csvfile.events_from_csv_rows(frame.to_dict("records"))
     errors = []
     parsed = [parse_event(raw, "upload.csv", i, dataset.places, errors, origin="upload") for i, raw in enumerate(raws)]
     assert errors == []
@@ -313,7 +313,7 @@ def test_csv_round_trip(dataset, read):
 
 def test_csv_upload_fixture(places):
     with open(FIXTURES / "upload.csv", encoding="utf-8", newline="") as fh:
-        raws = export.events_from_csv_rows(list(csv.DictReader(fh)))
+        raws = csvfile.events_from_csv_rows(list(csv.DictReader(fh)))
     errors = []
     first, second = (parse_event(raw, "upload.csv", i, places, errors, origin="upload") for i, raw in enumerate(raws))
     assert errors == []
@@ -340,7 +340,7 @@ def test_csv_upload_fixture(places):
 def test_csv_upload_errors_name_the_field(places, change, field):
     with open(FIXTURES / "upload.csv", encoding="utf-8", newline="") as fh:
         row = next(csv.DictReader(fh))
-    raw = export.events_from_csv_rows([{**row, **change}])[0]
+    raw = csvfile.events_from_csv_rows([{**row, **change}])[0]
     errors = []
     assert parse_event(raw, "upload.csv", 0, places, errors) is None
     assert field in {e.field for e in errors}
@@ -356,7 +356,7 @@ def test_csv_upload_errors_name_the_field(places, change, field):
     ],
 )
 def test_split(text, sep, parts):
-    assert export._split(text, sep) == parts
+    assert csvfile.split_escaped(text, sep) == parts
 
 
 # ------------------------------------------------------------------ GeoJSON

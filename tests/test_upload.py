@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from conftest import PLACES, VALID_EVENT
-from patrolmap import export, maps
+from patrolmap import export, maps, upload
 from patrolmap.load import DataError, parse_event
 from patrolmap.upload import MAX_ERRORS, UPLOAD_PREFIX, parse_upload
 
@@ -197,7 +197,6 @@ def test_geojson_polygon_becomes_an_area_and_point_is_ignored():
         ({"type": "LineString", "coordinates": [[129, 35]]}, "geometry.coordinates"),  # one point
         ({"type": "LineString", "coordinates": [[129, 35], [129, 95]]}, "geometry.coordinates"),  # lat > 90
         ({"type": "LineString", "coordinates": [[129, 35], ["a", 30]]}, "geometry.coordinates"),
-        ({"type": "LineString", "coordinates": [[1, 1]] * 501}, "geometry.coordinates"),  # too many vertices
         ({"type": "Polygon", "coordinates": []}, "geometry.coordinates"),
         ({"type": "MultiPolygon", "coordinates": []}, "geometry.type"),
         ("not a geometry", "geometry"),
@@ -208,6 +207,16 @@ def test_geojson_bad_geometry_names_the_row(geometry, field):
     assert [e.id for e in result.events] == ["upload-air-2020-01-01"]
     (error,) = result.errors
     assert (error.record, error.field) == ("row 1", field)
+
+
+def test_geojson_line_beyond_the_positions_read_is_an_error(monkeypatch):
+    # Beyond MAX_POSITIONS nothing is read (a 2 MB file cannot hold more); below it a line is simplified.
+    monkeypatch.setattr(upload, "MAX_POSITIONS", 600)
+    line = {"type": "LineString", "coordinates": [[120 + i / 100, 30] for i in range(601)]}
+    result = parse_upload("x.geojson", collection(feature(line), feature(None, id="air-2020-01-01")), PLACES)
+    assert [e.id for e in result.events] == ["upload-air-2020-01-01"]
+    (error,) = result.errors
+    assert (error.record, error.field, error.value) == ("row 1", "geometry.coordinates", "601 positions")
 
 
 def test_geojson_route_in_both_geometry_and_properties_is_refused():
@@ -304,16 +313,17 @@ def test_many_bad_rows_are_capped():
 
 
 @pytest.mark.parametrize(
-    "name, content, fmt",
+    "name, content, fmt, problems",
     [
-        ("noext", yaml_bytes([record()]), "yaml"),
-        ("noext", collection(feature(None)), "geojson"),
-        ("noext", b"[]", "yaml"),  # a JSON list is a YAML list of no records
+        ("noext", yaml_bytes([record()]), "yaml", []),
+        ("noext", collection(feature(None)), "geojson", []),
+        # a JSON list is a YAML list; of no records, which is an error (issue 16, item 13)
+        ("noext", b"[]", "yaml", [("file", "(records)")]),
     ],
 )
-def test_format_sniffed_without_extension(name, content, fmt):
+def test_format_sniffed_without_extension(name, content, fmt, problems):
     result = parse_upload(name, content, PLACES)
-    assert result.format == fmt and not result.errors
+    assert result.format == fmt and [(e.record, e.field) for e in result.errors] == problems
 
 
 def test_sniffed_csv_without_extension():
