@@ -4,28 +4,47 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from urllib.parse import urlparse
 
 from patrolmap.gazetteer import route_coords, route_length_km, straits_on_route
 from patrolmap.schema import COUNTRIES, INCIDENT_LABELS, KIND_LABELS, PROVENANCES, Event, Place
+from patrolmap.urls import safe_url, url_host
+
+__all__ = ["Card", "event_card", "md_escape", "md_link", "safe_url"]
 
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$&:])")
+# Streamlit's Markdown (remark-gfm) turns bare https://..., www.... and e-mail addresses into
+# links after escapes are resolved, so a backslash cannot stop it. A WORD JOINER (U+2060,
+# invisible, no line break) inside "://", after "www" and before "@" leaves nothing to match.
+WORD_JOINER = "\u2060"
+AUTOLINK_START = re.compile(r"(?i)(:)(//)|\b(www)(\.)|(@)")
+# Explicit bidi embeddings, overrides and isolates reorder the text around them ("abc\u202egnp.exe"
+# shows as "abcexe.png"); real right-to-left text needs none of them.
+BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+LINE_ENDINGS = re.compile(r"\r\n|[\r\n\v\f\u2028\u2029\x85]")
+SAFE_COUNT = 2**53  # a count a table can hold as a number; the schema caps counts far below this
 
 
 def md_escape(text: object) -> str:
-    """Text shown through Markdown renders as the same text: no links, HTML or emphasis."""
-    return MARKDOWN_SPECIAL.sub(r"\\\1", str(text)).replace("\n", " ")
+    """Text shown through Markdown renders as the same text: no links (autolinks neither), HTML,
+    emphasis or line breaks, and no bidi controls that would reorder what the analyst reads."""
+    text = BIDI_CONTROLS.sub("\ufffd", LINE_ENDINGS.sub(" ", str(text)))
+    text = AUTOLINK_START.sub(_break_autolink, text)
+    return MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
 
-def safe_url(url: str) -> str | None:
-    """The URL if it is http(s) with a host, else None (no javascript:, data: ...)."""
-    try:
-        parsed = urlparse(url or "")
-    except ValueError:
-        return None
-    if parsed.scheme in ("http", "https") and parsed.netloc and not any(c in url for c in ' <>"`'):
-        return url.replace("'", "%27")
-    return None
+def _break_autolink(match: re.Match) -> str:
+    if match[5]:
+        return WORD_JOINER + "@" + WORD_JOINER
+    return WORD_JOINER.join(g for g in match.groups() if g) + WORD_JOINER
+
+
+def md_link(text: object, url: object) -> str:
+    """The one way the app links out: "[text](url) (host)" with the URL made safe by
+    urls.safe_url and the host it leads to shown beside it, or the text alone when it is not safe."""
+    safe = safe_url(url)
+    if safe is None:
+        return f"{md_escape(text)} (link withheld: not a plain http/https address)"
+    return f"[{md_escape(text)}]({safe}) ({md_escape(url_host(url))})"
 
 
 @dataclass(frozen=True)
@@ -71,7 +90,7 @@ def event_card(event: Event, places: dict[str, Place]) -> Card:
             {
                 "country": COUNTRIES[a.country],
                 "type": a.type,
-                "count": a.count,
+                "count": a.count if a.count is None or abs(a.count) < SAFE_COUNT else str(a.count),
                 "role": a.role,
                 "source": sources_by_id[a.source].producer,
             }

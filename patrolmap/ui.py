@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import replace
 from datetime import date
 
@@ -16,10 +17,12 @@ from patrolmap.about import citation
 from patrolmap.filters import Filters, filter_events
 from patrolmap.geocode import locate
 from patrolmap.schema import COUNTRIES, KIND_LABELS, KINDS
-from patrolmap.upload import MAX_BYTES, parse_upload
+from patrolmap.upload import MAX_UPLOAD_MB, UploadResult, parse_upload
+from patrolmap.urls import safe_url
 from patrolmap.viewstate import ViewState, parse_view, view_to_params
 
 MAP_KEY = "patrol_map"
+LOG = logging.getLogger(__name__)
 
 
 @st.cache_resource(show_spinner="Loading and checking data/ ...")
@@ -45,7 +48,7 @@ def place_search(places) -> tuple[float, float] | None:
         (st.sidebar.info if located.place else st.sidebar.warning)(cards.md_escape(located.message))
     if located.place is None:
         return None
-    st.sidebar.caption(f"Centred on {cards.md_escape(located.place.name)} ({located.source}).")
+    st.sidebar.caption(f"Centred on {cards.md_escape(located.place.name)} ({cards.md_escape(located.source)}).")
     return (located.place.lat, maps.display_lon(located.place.lon))
 
 
@@ -92,7 +95,8 @@ def render_upload(dataset: load.Dataset) -> None:
             "CSV (same columns as the CSV export), YAML or GeoJSON",
             type=["csv", "yaml", "yml", "geojson", "json"],
             key="w_upload",
-            help=f"At most {MAX_BYTES // 1_000_000} MB. Checked like the curated data; nothing is saved.",
+            max_upload_size=MAX_UPLOAD_MB,
+            help=f"At most {MAX_UPLOAD_MB} MB. Checked like the curated data; nothing is saved.",
         )
         if file is None:
             st.session_state.pop("upload", None)
@@ -101,15 +105,30 @@ def render_upload(dataset: load.Dataset) -> None:
         key = (file.name, len(content), hash(content))
         if st.session_state.get("upload_key") != key:
             st.session_state["upload_key"] = key
-            st.session_state["upload"] = parse_upload(
-                file.name, content, dataset.places, curated_ids={e.id for e in dataset.events}
-            )
+            st.session_state["upload"] = _read_upload(file.name, content, dataset)
         upload = st.session_state["upload"]
         st.toggle("Include my events in map, charts and exports", value=True, key="w_include_upload")
         st.caption(f"{len(upload.events)} event(s) loaded from your file, drawn in orange.")
+        for note in upload.notes[:20]:
+            st.caption(cards.md_escape(note))
+        if len(upload.notes) > 20:
+            st.caption(f"… and {len(upload.notes) - 20} more simplified.")
     if upload.errors:
         with st.expander(f"⚠️ Your upload: {len(upload.errors)} problem(s); those rows were not loaded", expanded=True):
             st.dataframe(_error_rows(upload.errors), hide_index=True, width="stretch")
+
+
+def _read_upload(name: str, content: bytes, dataset: load.Dataset) -> UploadResult:
+    """parse_upload never raises on content; should it fail anyway, the analyst gets one clear
+    problem row and the traceback goes to the server log, never to the page."""
+    try:
+        return parse_upload(name, content, dataset.places, curated_ids={e.id for e in dataset.events})
+    except Exception:  # noqa: BLE001 - no traceback on the page
+        LOG.exception("reading the upload %r failed", name)
+        problem = load.DataError(
+            str(name)[:120], "file", "(file)", "could not be read", "a file the reader can handle (see the server log)"
+        )
+        return UploadResult(errors=[problem])
 
 
 def show_data_errors(errors: list[load.DataError]) -> None:
@@ -322,8 +341,7 @@ def render_card(card: cards.Card) -> None:
         st.caption("Looked for and not found in any source: " + esc(", ".join(card.unknown)))
     st.markdown("**Sources**")
     for source in card.sources:
-        title = esc(source["title"])
-        line = f"[{title}]({source['url']})" if source["url"] else f"{title} (link withheld: not http/https)"
+        line = cards.md_link(source["title"], source["url"])
         st.markdown(
             f"- {esc(source['producer'])}: {line} · published {esc(source['published'])}"
             f" · accessed {esc(source['accessed'])} · {esc(source['kind'])}"
@@ -473,7 +491,7 @@ def render_catalogue(catalogue: list[dict], assets) -> None:
                 if len(assets)
                 else 0,
                 "note": str(item.get("note", "")),
-                "source": str((item.get("source") or {}).get("url", "")),
+                "source": safe_url(str((item.get("source") or {}).get("url", ""))) or "",
             }
             for item in catalogue
             if isinstance(item, dict)
@@ -544,6 +562,7 @@ def _guarded(build, what: str):
         try:
             return build()
         except Exception as exc:  # noqa: BLE001 - the analyst must learn why, not get a blank file
+            LOG.exception("the %s export failed", what)
             return f"The {what} export failed: {type(exc).__name__}: {exc}\n".encode()
 
     return run
@@ -618,8 +637,9 @@ def render_exports(events: list, filters: Filters, view: ViewState, charts: dict
                 )
                 st.session_state["bundle_zip"] = (view_to_params(view), export.report_bundle(files, caption))
                 bar.progress(1.0, text=f"Done: {len(files)} files")
-            except Exception as exc:  # noqa: BLE001
-                st.error(f"The report bundle could not be built: {type(exc).__name__}: {exc}")
+            except Exception as exc:  # noqa: BLE001 - a message on the page, the traceback in the log
+                LOG.exception("the report bundle failed")
+                st.error(cards.md_escape(f"The report bundle could not be built: {type(exc).__name__}: {exc}"))
         built = st.session_state.get("bundle_zip")
         if built and built[0] == view_to_params(view):  # a bundle built for another view is not offered
             st.download_button(

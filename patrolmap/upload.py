@@ -48,7 +48,10 @@ from patrolmap import csvfile
 from patrolmap.load import DataError, parse_event, parse_place
 from patrolmap.schema import Event, Place
 
-MAX_BYTES = 2_000_000
+# 2 MB as Streamlit counts them (server.maxUploadSize is in MiB, .streamlit/config.toml): the
+# server refuses a bigger body before the app sees it, and the page says the same number.
+MAX_UPLOAD_MB = 2
+MAX_BYTES = MAX_UPLOAD_MB * 1024 * 1024
 MAX_RECORDS = 2000  # events in one upload; more is not a hand-made file
 MAX_ERRORS = 500  # problems listed one by one; the rest are counted in one last error
 MAX_VERTICES = 500  # per route or area outline, after simplification
@@ -177,7 +180,7 @@ def _decode(content: bytes, max_bytes: int) -> str:
         raise _FileProblem(
             "(size)",
             f"{len(content):,} bytes",
-            f"at most {max_bytes:,} bytes ({max_bytes / 1e6:.1f} MB); split the file",
+            f"at most {max_bytes:,} bytes ({max_bytes / 2**20:.1f} MB); split the file",
         )
     if not content.strip():
         raise _FileProblem("(file)", "empty", "a CSV, YAML or GeoJSON file with at least one record")
