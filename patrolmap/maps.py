@@ -21,6 +21,7 @@ from folium.map import Layer
 from folium.plugins import Timeline, TimelineSlider
 from folium.utilities import JsCode
 
+from patrolmap import csp
 from patrolmap.assets import STATIC_URL, TEXTPATH_JS, IconPath, use_local_assets
 from patrolmap.gazetteer import display_lon, polygon_coords, route_coords, route_length_km, straits_on_route
 from patrolmap.schema import COUNTRIES, INCIDENT_LABELS, KIND_LABELS, PROVENANCES, Event, Place
@@ -421,6 +422,8 @@ def base_map(
             ".incident-icon span{font-size:18px;text-shadow:0 0 3px #fff,0 0 3px #fff;}</style>"
         )
     )
+    if not embed_land:  # the live map's document; a saved HTML file is opened from disk, not served
+        csp.add_map_policy(fmap, ONLINE_TILES[basemap][0] if basemap in ONLINE_TILES else None)
     if basemap in ONLINE_TILES:
         url, attribution = ONLINE_TILES[basemap]
         folium.TileLayer(url, attr=attribution, name=basemap, max_zoom=MAX_ZOOM).add_to(fmap)
