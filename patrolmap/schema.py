@@ -140,6 +140,7 @@ COUNTRIES = {
     "TJK": "Tajikistan",
     "KGZ": "Kyrgyzstan",
     "UZB": "Uzbekistan",
+    "UKR": "Ukraine",
 }
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{1,80}$")
@@ -447,6 +448,8 @@ LOADER_FIELDS = ("file", "origin")
 
 @dataclass(frozen=True, config=RECORD_CONFIG)
 class Place(Record):
+    """A gazetteer entry in data/places/*.yaml: a sea, strait, region, island, base, port or city."""
+
     id: RecordId = Field(description="Stable gazetteer id: lower-case letters, digits and hyphens")
     name: Text = Field(description="English name")
     kind: one_of(PLACE_KINDS) = Field(description="What the place is")
@@ -472,6 +475,8 @@ class Place(Record):
 
 @dataclass(frozen=True, config=RECORD_CONFIG)
 class Source(Record):
+    """One source an event record rests on (local id, who published it, where, when read)."""
+
     id: Text = Field(description="Local to the record; claims, assets, incidents and the route cite it")
     producer: Text = Field(description="Who published it")
     title: OptionalText = Field(
@@ -498,9 +503,11 @@ class Source(Record):
 
 @dataclass(frozen=True, config=RECORD_CONFIG)
 class Asset(Record):
+    """What one country sent, as a source reports it."""
+
     country: Country = Field(description="ISO 3166 alpha-3 of the operator")
     type: Text = Field(description="Catalogued type or class: a type or alias in data/assets.yaml")
-    count: Count = Field(description=f"Integer 0..{MAX_COUNT:,}, or null when the source gives no number")
+    count: Count = Field(None, description=f"Integer 0..{MAX_COUNT:,}, or null when the source gives no number")
     role: one_of(ROLES) = Field(description="What it did")
     source: SourceRef = Field(description="Id of the source that reports it")
     name: OptionalText = Field(
@@ -510,6 +517,8 @@ class Asset(Record):
 
 @dataclass(frozen=True, config=RECORD_CONFIG)
 class Incident(Record):
+    """A response or notable event during the event (scramble, ADIZ entry, protest ...)."""
+
     kind: one_of(INCIDENT_KINDS) = Field(description="What happened")
     actor: Country = Field(description="Who did it (scrambled, protested ...) or whose aircraft entered")
     place: OptionalPlaceId = Field("", description="Gazetteer id, or null when no source says where")
@@ -539,8 +548,32 @@ def _claim_value(kind: str, value: object) -> object:
     return _text(value)
 
 
-@dataclass(frozen=True, config=RECORD_CONFIG)
+CLAIM_VALUE_SCHEMAS = {
+    "date": DATE_SCHEMA,
+    "number": {"type": "number", "minimum": 0},
+    "list": {"type": "array", "items": {"type": "string", "minLength": 1}, "minItems": 1},
+    "text": {"type": "string", "minLength": 1},
+}
+
+
+def _claim_json_schema(schema: dict, cls: type) -> None:
+    """Editors check a claim's value against its field's type, as the loader does."""
+    schema["allOf"] = [
+        {
+            "if": {
+                "properties": {"field": {"enum": [f for f, k in CLAIM_FIELDS.items() if k == kind]}},
+                "required": ["field"],
+            },
+            "then": {"properties": {"value": value_schema}},
+        }
+        for kind, value_schema in CLAIM_VALUE_SCHEMAS.items()
+    ]
+
+
+@dataclass(frozen=True, config=ConfigDict(extra="forbid", json_schema_extra=_claim_json_schema))
 class Claim(Record):
+    """One source's claim about one fact, kept where sources differ."""
+
     field: one_of(CLAIM_FIELDS) = Field(description="Which fact the source claims")
     value: ClaimValue = Field(
         description="Typed by field: "
@@ -571,6 +604,8 @@ class Dispute(Record):
 
 @dataclass(frozen=True, config=RECORD_CONFIG)
 class Route(Record):
+    """Gazetteer waypoints in the order a source describes them; approximate."""
+
     waypoints: items(PlaceId) = Field(description="At least 2 gazetteer ids, in the order travelled")
     provenance: one_of(PROVENANCES) = Field(
         description="How the order was established: " + "; ".join(f"{k} ({v})" for k, v in PROVENANCES.items())
@@ -588,12 +623,16 @@ class Route(Record):
 
 @dataclass(frozen=True, config=RECORD_CONFIG)
 class Review(Record):
+    """When a record was last checked against its sources, and what was checked."""
+
     date: Day = Field(description="YYYY-MM-DD of the review")
     checked: items(one_of(REVIEW_CHECKS)) = Field((), description="What was checked against the sources")
 
 
 @dataclass(frozen=True, config=RECORD_CONFIG)
 class Event(Record):
+    """One patrol, drill or exercise in data/events/*.yaml."""
+
     id: RecordId = Field(description="Stable, never reused: <kind prefix>-<YYYY>-<MM>-<DD>[-suffix]")
     kind: one_of(KINDS) = Field(description="What the event is")
     name: Text = Field(description="Neutral English name")
@@ -667,6 +706,8 @@ def _check_disputes(claims: tuple, disputes: tuple) -> None:
 
 @dataclass(frozen=True, config=RECORD_CONFIG)
 class CatalogueSource(Record):
+    """The page a catalogue entry's note rests on."""
+
     title: Text = Field(description="The page's title (in [brackets] when the stored copy shows none)")
     # Kept as text: the catalogue page shows it only through cards.safe_url, and tests/test_data.py
     # requires http(s) in the curated catalogue.
@@ -693,6 +734,8 @@ class CatalogueEntry(Record):
 
 @dataclass(frozen=True, config=RECORD_CONFIG)
 class ShipSource(Record):
+    """A page naming the ship with its class or designation."""
+
     producer: Text = Field(description="Who published it")
     title: OptionalText = Field("", description="The page's title")
     url: Url = Field(description="http(s) address of the page")
