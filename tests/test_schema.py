@@ -145,3 +145,11 @@ def test_json_schema_and_loader_agree(path, value):
     assert schema_errors("event", [record]), "the JSON Schema accepted it"
     errors = []
     assert parse_event(record, "events/test.yaml", 0, PLACES, errors) is None, "the loader accepted it"
+
+
+@pytest.mark.parametrize("path", ["patrolmap/schema.py", "patrolmap/load.py", "scripts/build_schema.py"])
+def test_no_function_rates_d_or_worse(path):
+    from radon.complexity import cc_visit
+
+    worst = [(b.name, b.complexity) for b in cc_visit((ROOT / path).read_text(encoding="utf-8")) if b.complexity > 20]
+    assert worst == []
