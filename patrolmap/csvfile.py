@@ -167,6 +167,7 @@ class CsvRecord:
     cells: list[str]
     problem: str = ""
     value: str = ""
+    expected: str = ""
 
 
 QUOTE_EXPECTED = 'a cell whose opening quote (") is closed; a quote inside a quoted cell is doubled ("")'
@@ -193,7 +194,11 @@ def read_csv(text: str) -> Iterator[CsvRecord]:
                 cells = next(reader)
             except StopIteration:
                 return
-            except csv.Error:
+            except csv.Error as exc:
+                if "field larger than field limit" in str(exc):
+                    yield _oversized_line(first_line + 1, lines[first_line])
+                    start = first_line + 1
+                    break
                 cells = None
             span = reader.line_num - consumed
             consumed = reader.line_num
@@ -221,7 +226,12 @@ def _bad_line(number: int, line: str, header: list[str]) -> CsvRecord:
     cells = next(csv.reader([line], strict=False), []) or [line]
     column = header[index] if index < len(header) else f"column {index + 1}"
     value = cells[min(index, len(cells) - 1)]
-    return CsvRecord(number, [], problem=column, value=('"' + value)[:80])
+    return CsvRecord(number, [], problem=column, value=('"' + value)[:80], expected=QUOTE_EXPECTED)
+
+
+def _oversized_line(number: int, line: str) -> CsvRecord:
+    limit = csv.field_size_limit()
+    return CsvRecord(number, [], "(cell size)", f"{len(line):,} characters", f"cells of at most {limit:,} characters")
 
 
 def _bad_quote_cell(line: str) -> int:

@@ -234,7 +234,7 @@ def _csv_records(text: str) -> list[tuple[int, object, dict]]:
     records: list[tuple[int, object, dict]] = []
     for row in rows:
         if row.problem:
-            records.append((row.line, _CellProblem(row.problem, row.value, csvfile.QUOTE_EXPECTED), {}))
+            records.append((row.line, _CellProblem(row.problem, row.value, row.expected), {}))
         elif len(row.cells) > len(header):
             extra = row.cells[len(header) :]
             records.append((row.line, _CellProblem("(columns)", extra, f"at most {len(header)} cells"), {}))

@@ -2,7 +2,9 @@
 running app in a real browser. Broken data files are rejected record by record, and said so."""
 
 import copy
+import dataclasses
 import re
+import tomllib
 from collections import Counter
 from datetime import date, timedelta
 from html import escape
@@ -13,7 +15,7 @@ import pytest
 import yaml
 
 from conftest import PLACES, VALID_EVENT
-from patrolmap import cards, maps
+from patrolmap import cards, csp, maps, upload, urls
 from patrolmap.load import load_dataset, parse_event
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -438,3 +440,122 @@ def test_broken_dir_in_the_app_shows_the_banner_and_the_valid_events(offline_bro
         assert set(counts) <= BROKEN_VALID and "air-2019-07-23" in counts
         assert frame.locator("path.leaflet-interactive").count() >= 1
         assert offline_browser.outside == []
+
+
+# ---------------------------------------------------------------- URLs, links and autolinks (issue 16: 2, 3)
+
+URL_TABLE = [
+    tuple(line.rstrip("\n").split("\t"))
+    for line in (FIXTURES / "hostile" / "urls.tsv").read_text(encoding="utf-8").splitlines(keepends=True)
+    if not line.startswith("#")
+]
+
+
+@pytest.mark.parametrize("url, want", URL_TABLE, ids=range(len(URL_TABLE)))
+def test_safe_url_table(url, want):
+    got = urls.safe_url(url)
+    assert (got or "-") == want
+    if got:
+        assert urls.safe_url(got) == got  # idempotent: a safe URL passes again unchanged
+        after_host = got.split("://", 1)[1].lstrip("[:.]0123456789abcdefghijklmnopqrstuvwxyz-")
+        assert not set(after_host) & set("()[]<>\"'` \\")  # nothing that ends a Markdown link or an attribute
+
+
+# remark-gfm's autolink literals (mdast-util-gfm-autolink-literal), as JavaScript reads them: \w is ASCII.
+GFM_AUTOLINKS = [
+    re.compile(r"(https?://|www(?=\.))([-.\w]+)", re.I | re.A),
+    re.compile(r"([-.\w+]+)@([-\w]+(?:\.[-\w]+)+)", re.A),
+]
+
+
+def unescape_markdown(text: str) -> str:
+    """What the Markdown parser hands to the autolink pass: backslash escapes resolved."""
+    return re.sub(r"\\(.)", r"\1", text)
+
+
+@pytest.mark.parametrize("payload", PAYLOADS, ids=range(len(PAYLOADS)))
+def test_md_escape_leaves_no_autolink(payload):
+    seen = unescape_markdown(cards.md_escape(payload))
+    for pattern in GFM_AUTOLINKS:
+        assert not pattern.search(seen), (pattern.pattern, seen[:200])
+
+
+@pytest.mark.parametrize(
+    "text, shown",
+    [
+        ("https://evil.example/x", "https:\u2060//\u2060evil.example/x"),
+        ("www.evil.example", "www\u2060.\u2060evil.example"),
+        ("spy@evil.example", "spy\u2060@\u2060evil.example"),
+        ("abc\u202egnp.exe", "abc\ufffdgnp.exe"),  # an RTL override would show "abcexe.png"
+        ("a\u2066b\u2069c", "a\ufffdb\ufffdc"),
+        ("one\ntwo\r\nthree\u2028four", "one two three four"),
+        ("Ту-95МС 轰-6K فارسی", "Ту-95МС 轰-6K فارسی"),  # real scripts, RTL included, untouched
+    ],
+)
+def test_md_escape_shows_the_text(text, shown):
+    assert unescape_markdown(cards.md_escape(text)) == shown
+
+
+@pytest.mark.parametrize(
+    "url, link",
+    [
+        (
+            "https://ok.example/a)![](https://evil.example/card-beacon.png",
+            "[T](https://ok.example/a%29!%5B%5D%28https://evil.example/card-beacon.png) (ok\\.example)",
+        ),
+        (
+            "https://\u0440\u0430\u0443\u0440\u0430l.com/",
+            "[T](https://xn--l-7sba6dbr.com/) (xn\\-\\-l\\-7sba6dbr\\.com)",
+        ),
+        ("http://127.0.0.1@evil.example/", "T (link withheld: not a plain http/https address)"),
+        ("javascript:alert(1)", "T (link withheld: not a plain http/https address)"),
+        (None, "T (link withheld: not a plain http/https address)"),
+    ],
+)
+def test_md_link_is_the_one_way_out(url, link):
+    assert cards.md_link("T", url) == link
+
+
+def test_md_link_text_cannot_close_the_link():
+    link = cards.md_link("a](https://evil.example/x) [b", "https://ok.example/")
+    assert link.startswith("[a\\]\\(https\\:\u2060//\u2060evil\\.example/x\\) \\[b](https://ok.example/)")
+
+
+@pytest.mark.parametrize(
+    "count, shown", [(2, 2), (None, None), (10_000, 10_000), (2**63, str(2**63)), (10**30, str(10**30))]
+)
+def test_card_counts_fit_a_table(count, shown):
+    # The schema caps counts at 10,000; the card still never hands a table a number it cannot hold.
+    event, places = parsed(BENIGN)
+    event = dataclasses.replace(event, assets=(dataclasses.replace(event.assets[0], count=count),))
+    assert cards.event_card(event, places).assets[0]["count"] == shown
+
+
+# ---------------------------------------------------------------- CSP and the server's upload cap (issue 16: 10)
+
+
+@pytest.mark.parametrize(
+    "basemap, image_sources",
+    [
+        (maps.BASEMAPS[0], "img-src 'self' data: blob:;"),
+        ("OpenStreetMap", "img-src 'self' data: blob: https://tile.openstreetmap.org;"),
+        ("CartoDB Positron", "img-src 'self' data: blob: https://*.basemaps.cartocdn.com;"),
+    ],
+)
+def test_live_map_document_carries_a_csp(basemap, image_sources):
+    header = maps.base_map(basemap).get_root().header.render()
+    assert header.lstrip().startswith('<meta http-equiv="Content-Security-Policy"')
+    policy = csp.map_policy(maps.ONLINE_TILES[basemap][0] if basemap in maps.ONLINE_TILES else None)
+    assert image_sources in policy + ";"
+    assert "default-src 'self'" in policy and "connect-src 'self'" in policy and "object-src 'none'" in policy
+
+
+def test_saved_html_map_has_no_csp():
+    # An exported file is opened from disk with its assets inlined; 'self' would mean nothing there.
+    assert "Content-Security-Policy" not in maps.base_map(embed_land=True).get_root().header.render()
+
+
+def test_server_upload_cap_equals_the_page_cap():
+    config = tomllib.loads((Path(__file__).parent.parent / ".streamlit" / "config.toml").read_text())
+    assert config["server"]["maxUploadSize"] == upload.MAX_UPLOAD_MB  # Streamlit's unit: MB (2**20 bytes)
+    assert upload.MAX_BYTES == upload.MAX_UPLOAD_MB * 2**20
