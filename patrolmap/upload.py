@@ -58,6 +58,8 @@ MAX_VERTICES = 500  # per route or area outline, after simplification
 # In all the routes and areas of one upload: each Map rerun and each card draws them, so this
 # keeps a rerun under a second whatever the file holds (benchmarks/hostile_upload.py).
 MAX_TOTAL_VERTICES = 5000
+SIMPLIFY_PIECE = 250  # points per GEOS call (see simplified_indices)
+SIMPLIFY_INPUT = 10_000  # a longer line is first sampled evenly down to this many points
 MAX_POSITIONS = 250_000  # read from one geometry before simplifying (a 2 MB file holds fewer)
 MAX_VALUE_CHARS = 200  # a bad value is quoted up to this length in its error
 UPLOAD_PREFIX = "upload-"
@@ -330,28 +332,48 @@ def vertex_caps(counts: list[int], budget: int = MAX_TOTAL_VERTICES) -> list[int
 
 def simplified_indices(points: list[tuple[float, float]], cap: int) -> list[int]:
     """Indices of at most cap points that keep the line's shape (Douglas-Peucker, the smallest
-    tolerance that is enough); first and last are always kept."""
+    tolerance that is enough); first and last are always kept.
+
+    GEOS simplifies recursively: a 120,000-point line that doubles back on itself overflowed the
+    stack and killed the process. The line is simplified in pieces of SIMPLIFY_PIECE points (each
+    keeps its ends), which bounds that depth whatever the file holds.
+    """
     if len(points) <= cap:
         return list(range(len(points)))
-    line = shapely.LineString(points)
-    low, high = 0.0, max(1e-9, *(b - a for a, b in zip(line.bounds[:2], line.bounds[2:], strict=True)))
-    kept = [points[0], points[-1]]
-    for _ in range(40):  # bisection on the tolerance, in degrees
+    starts = list(range(0, len(points) - 1, SIMPLIFY_PIECE))
+    pieces = [shapely.LineString(points[i : i + SIMPLIFY_PIECE + 1]) for i in starts]
+    xs, ys = [p[0] for p in points], [p[1] for p in points]
+    low, high = 0.0, max(1e-9, max(xs) - min(xs), max(ys) - min(ys))
+    for _ in range(30):  # bisection on the tolerance (degrees), counting vertices only
         middle = (low + high) / 2
-        coords = list(shapely.simplify(line, middle, preserve_topology=False).coords)
-        if len(coords) <= cap:
-            high, kept = middle, coords
+        counted = shapely.get_num_coordinates(shapely.simplify(pieces, middle, preserve_topology=False))
+        if int(counted.sum()) - (len(pieces) - 1) <= cap:  # pieces share their end points
+            high = middle
         else:
             low = middle
-    indices, at = [], 0
-    for point in kept:  # Douglas-Peucker keeps a subsequence of the input points
-        while at < len(points) - 1 and tuple(points[at]) != tuple(point):
+    indices: list[int] = []
+    for start, simplified in zip(starts, shapely.simplify(pieces, high, preserve_topology=False), strict=True):
+        indices.extend(_piece_indices(points, start, list(simplified.coords)))
+    indices = sorted(set(indices))
+    if len(indices) < min(cap, 4) or len(indices) > cap:  # degenerate: evenly spaced points instead
+        indices = _even_indices(len(points), cap)
+    return indices
+
+
+def _even_indices(n: int, count: int) -> list[int]:
+    step = (n - 1) / (count - 1)
+    return sorted({round(k * step) for k in range(count)})
+
+
+def _piece_indices(points: list, start: int, kept: list) -> list[int]:
+    """Where a piece's simplified points are in the line: a subsequence, ends included."""
+    end = min(start + SIMPLIFY_PIECE, len(points) - 1)
+    indices, at = [start], start + 1
+    for point in kept[1:-1]:
+        while at < end and tuple(points[at]) != tuple(point):
             at += 1
         indices.append(at)
-    if len(indices) < min(cap, 4):  # a degenerate line: evenly spaced points instead
-        step = (len(points) - 1) / (cap - 1)
-        indices = sorted({round(k * step) for k in range(cap)})
-    return indices
+    return [*indices, end]
 
 
 def _simplified_note(row: str, what: str, before: int, after: int) -> str:

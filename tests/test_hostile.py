@@ -217,6 +217,8 @@ def write_hostile_dir(root: Path) -> dict:
         raw["incidents"][0]["date"] = day
         events.append(raw)
     (root / "events" / "hostile.yaml").write_text(yaml.safe_dump(events, allow_unicode=True), encoding="utf-8")
+    crafted = crafted_link_events()
+    (root / "events" / "crafted.yaml").write_text(yaml.safe_dump(crafted, allow_unicode=True), encoding="utf-8")
     catalogue = [
         {
             "type": p,
@@ -248,14 +250,42 @@ def write_hostile_dir(root: Path) -> dict:
         "changes": [{"date": "2026-11-27", "change": PAYLOADS[9]}],
     }
     (root / "datapackage.yaml").write_text(yaml.safe_dump(meta, allow_unicode=True), encoding="utf-8")
-    return {"events": events, "places": places}
+    return {"events": events + crafted, "places": places}
+
+
+# Source URLs the loader accepts (http(s) with a host) that once broke out of the card's link or led
+# elsewhere than they showed; each with record text that Markdown would autolink.
+CRAFTED_LINKS = [
+    "https://ok.example/a)![](https://evil.example/card-beacon.png",
+    "https://ok.example/a](https://evil.example/bracket-beacon.png)",
+    "http://127.0.0.1@evil.example/userinfo",
+    "https://\u0440\u0430\u0443\u0440\u0430l.com/homoglyph",
+    "https://ok.example/\u202etxt.exe",
+    "https://ok.example/it's(1)",
+]
+AUTOLINK_TEXT = "Visit https://evil.example/autolink, www.evil.example/www or spy@evil.example"
+LINKED_HOSTS = {"ok.example", "example.org", "xn--l-7sba6dbr.com"}  # where a crafted card may link
+
+
+def crafted_link_events() -> list[dict]:
+    events = []
+    for n, url in enumerate(CRAFTED_LINKS):
+        day = (date(2021, 6, 1) + timedelta(days=n)).isoformat()
+        raw = copy.deepcopy(VALID_EVENT)
+        raw.update(id=f"air-{day}", date_start=day, date_end=day, summary=AUTOLINK_TEXT, firsts=[AUTOLINK_TEXT])
+        raw["areas"], raw["route"]["waypoints"] = ["sea-a"], ["sea-a", "strait-x", "sea-b"]
+        raw["incidents"][0]["place"], raw["incidents"][0]["date"] = "strait-x", day
+        raw["sources"][0]["url"] = url
+        raw["sources"][1]["title"] = AUTOLINK_TEXT
+        events.append(raw)
+    return events
 
 
 def test_hostile_dir_loads_every_record(tmp_path):
     written = write_hostile_dir(tmp_path)
     dataset = load_dataset(tmp_path)
     assert dataset.errors == []
-    assert len(dataset.events) == len(written["events"]) == len(PAYLOADS)
+    assert len(dataset.events) == len(written["events"]) == len(PAYLOADS) + len(CRAFTED_LINKS)
 
 
 PWNED = """() => {
@@ -343,6 +373,31 @@ def test_hostile_event_card(hostile_app, offline_browser, payload):
         assert not href.lower().startswith(("javascript:", "data:")), href
     for tag in ("img", "iframe", "svg[onload]", "details"):
         assert page.locator(f"[data-testid='stMarkdown'] {tag}").count() == 0, tag
+    page.wait_for_timeout(500)
+    assert_not_pwned(page, offline_browser)
+    assert offline_browser.outside == []
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("url", CRAFTED_LINKS, ids=range(len(CRAFTED_LINKS)))
+def test_crafted_source_link_and_autolinks_in_the_card(hostile_app, offline_browser, url):
+    """Issue 16, 2 and 3: the card links only where the URL really leads, and text never becomes a link."""
+    from urllib.parse import urlparse
+
+    day = (date(2021, 6, 1) + timedelta(days=CRAFTED_LINKS.index(url))).isoformat()
+    page = offline_browser.page()
+    page.goto(f"{hostile_app}/Map?event=air-{day}")
+    settle(page)
+    page.get_by_text("Sources", exact=True).first.wait_for(timeout=30_000)
+    card = page.locator("[data-testid='stMainBlockContainer']")
+    card.get_by_text("spy", exact=False).first.wait_for(timeout=30_000)
+    hosts = set()
+    for link in card.locator("[data-testid='stMarkdown'] a[href]").all():
+        href = link.get_attribute("href") or ""
+        hosts.add(urlparse(href).hostname)
+        assert not href.lower().startswith(("javascript:", "data:", "mailto:")), href
+    assert hosts <= LINKED_HOSTS, hosts
+    assert card.locator("[data-testid='stMarkdown'] img").count() == 0
     page.wait_for_timeout(500)
     assert_not_pwned(page, offline_browser)
     assert offline_browser.outside == []

@@ -1,9 +1,12 @@
 """Uploads: an analyst's CSV/YAML/GeoJSON is read beside the curated data; garbage is one clear error."""
 
 import copy
+import csv
 import datetime
 import json
+import math
 import pathlib
+import random
 
 import pytest
 import yaml
@@ -332,3 +335,210 @@ def test_sniffed_csv_without_extension():
     content = export.events_csv([event], PLACES)
     result = parse_upload("download", content, PLACES)
     assert result.format == "csv" and len(result.events) == 1
+
+
+# ---------------------------------------------------------------- broken uploads, each with its expectation
+
+BROKEN_UPLOADS = pathlib.Path(__file__).parent / "fixtures" / "broken" / "uploads"
+
+
+def broken_expectations() -> dict[str, tuple[set, int]]:
+    """file -> ({(record, field)} it must report, events it must load), from expected.txt."""
+    found: dict[str, tuple[set, int]] = {}
+    for line in (BROKEN_UPLOADS / "expected.txt").read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        name, record, value = (part.strip() for part in line.split("|"))
+        errors, loads = found.get(name, (set(), 0))
+        if record == "loads":
+            loads = int(value)
+        else:
+            errors = errors | {(record, value)}
+        found[name] = (errors, loads)
+    return found
+
+
+BROKEN_CASES = broken_expectations()
+
+
+def test_every_broken_upload_has_an_expectation():
+    files = {p.name for p in BROKEN_UPLOADS.iterdir() if p.suffix in (".csv", ".yaml", ".geojson")}
+    assert files == set(BROKEN_CASES)
+
+
+@pytest.mark.parametrize("name", sorted(BROKEN_CASES))
+def test_broken_upload_names_every_problem_and_loads_the_rest(name):
+    errors, loads = BROKEN_CASES[name]
+    result = parse_upload(name, (BROKEN_UPLOADS / name).read_bytes(), PLACES)
+    assert {(e.record, e.field) for e in result.errors} == errors
+    assert len(result.events) == loads
+    for error in result.errors:  # each says what was expected and what it got
+        assert error.expected and error.value not in (None, "")
+        assert "must be" in str(error) and "got" in str(error)
+
+
+# ---------------------------------------------------------------- CSV quoting (issue 16: 5) and round trip (11)
+
+
+def csv_of(*events) -> str:
+    return export.events_csv(list(events), PLACES).decode("utf-8-sig")
+
+
+def event_of(**changes):
+    result = parse_upload("e.yaml", yaml_bytes([record(**changes)]), PLACES)
+    assert result.errors == []
+    return result.events[0]
+
+
+@pytest.mark.parametrize(
+    "bad_cell, column",
+    [
+        ('"12-inch guns', "summary"),
+        ('"First patrol', "name"),
+        ('"RUS|Tu-95MS|2|bomber', "assets"),
+        ('"12-inch" guns', "summary"),  # text after the closing quote
+        ('"a ""quoted"" word', "summary"),  # doubled quotes, but the cell itself never closes
+    ],
+)
+def test_unclosed_quote_names_its_row_and_the_rest_load(bad_cell, column):
+    events = [
+        event_of(id=f"air-2020-02-{d:02d}", date_start=f"2020-02-{d:02d}", date_end=f"2020-02-{d:02d}")
+        for d in (1, 2, 3, 4, 5)
+    ]
+    lines = csv_of(*events).split("\n")
+    cells = next(csv.reader([lines[3]]))
+    cells[export.CSV_COLUMNS.index(column)] = "\0"
+    lines[3] = ",".join(f'"{c}"' if c != "\0" else c for c in cells).replace("\0", bad_cell)
+    result = parse_upload("q.csv", "\n".join(lines).encode(), PLACES)
+    assert [(e.record, e.field) for e in result.errors] == [("row 4", column)]
+    assert [e.id for e in result.events] == [
+        "upload-air-2020-02-01",
+        "upload-air-2020-02-02",
+        "upload-air-2020-02-04",
+        "upload-air-2020-02-05",
+    ]
+
+
+@pytest.mark.parametrize(
+    "summary",
+    [
+        'A "quoted" word, and a comma',
+        "Two lines\nin one cell",
+        "Many, many, commas, in, a, cell, that, spans\nlines, but, not, a, whole, row",
+        '12" naval guns',
+    ],
+)
+def test_valid_quoting_is_read_as_written(summary):
+    event = event_of(summary=summary)
+    result = parse_upload("ok.csv", csv_of(event, event_of(id="air-2020-03-01")).encode(), PLACES)
+    assert result.errors == []
+    assert result.events[0].summary == summary.replace("\n", " ") or result.events[0].summary == summary
+
+
+TRICKY_VALUES = [
+    "H-6K\\N",
+    "a|b",
+    "a;b",
+    "a\\;b",
+    "a\\|b",
+    "a\\\\b",
+    "ends with \\",
+    "\\",
+    "=cmd|' /C calc'!A0",
+    "'quoted",
+    "''=x",
+]
+
+
+@pytest.mark.parametrize("value", TRICKY_VALUES)
+def test_csv_round_trip_is_lossless(value):
+    source = {**VALID_EVENT["sources"][0], "title": value, "producer": value}
+    event = event_of(
+        name=value,
+        summary=value,
+        sources=[source, copy.deepcopy(VALID_EVENT["sources"][1])],
+        assets=[{"country": "RUS", "type": value, "count": 2, "role": "bomber", "source": "a"}],
+    )
+    result = parse_upload("back.csv", export.events_csv([event], PLACES), PLACES)
+    assert result.errors == []
+    (back,) = result.events
+    assert (back.name, back.summary) == (value.strip(), value.strip())
+    assert [a.type for a in back.assets] == [value.strip()]
+    assert [(s.title, s.producer) for s in back.sources][:1] == [(value.strip(), value.strip())]
+
+
+# ---------------------------------------------------------------- geometry bounded on upload (issue 16: 9)
+
+
+def huge_geojson(n_features: int = 20, vertices: int = 9_800) -> bytes:
+    """Under 2 MB and ~196,000 vertices, like the upload that stalled the map: a random walk in
+    short coordinates ("[4.5,6.7]"), so the bytes go to vertices."""
+    rng = random.Random(9)
+    features = []
+    for n in range(n_features):
+        lon, lat, coords = 5.0, 5.0, []
+        for _ in range(vertices):  # one digit each side of the point: 10 bytes a vertex
+            lon = min(9.9, max(1.0, lon + rng.choice((-0.1, 0.1))))
+            lat = min(9.9, max(1.0, lat + rng.choice((-0.1, 0.1))))
+            coords.append([round(lon, 1), round(lat, 1)])
+        day = str(datetime.date(2020, 1, 1) + datetime.timedelta(days=n))
+        line = {"type": "LineString", "coordinates": coords}
+        route = {"provenance": "map", "source": "a"}
+        features.append(feature(line, id=f"air-{day}", date_start=day, date_end=day, route=route))
+    return json.dumps({"type": "FeatureCollection", "features": features}, separators=(",", ":")).encode()
+
+
+def test_huge_geojson_is_simplified_within_the_budget():
+    content = huge_geojson()
+    assert len(content) <= upload.MAX_BYTES
+    result = parse_upload("big.geojson", content, PLACES)
+    assert result.errors == [] and len(result.events) == 20
+    vertices = sum(len(e.route.waypoints) for e in result.events)
+    assert vertices <= upload.MAX_TOTAL_VERTICES
+    assert len(result.places) == vertices
+    assert len(result.notes) == 20
+    assert result.notes[0].startswith("row 1 (id=air-2020-01-01): route simplified from 9,800 to")
+
+
+def test_long_yaml_route_is_simplified_and_says_so():
+    # 120,000 waypoints through three named places: the route keeps its ends and its shape.
+    waypoints = ["sea-of-japan", "tsushima-strait", "east-china-sea"] * 40_000
+    result = parse_upload(
+        "route.yaml",
+        yaml_bytes([record(route={**VALID_EVENT["route"], "waypoints": waypoints})]),
+        PLACES,
+        max_bytes=10**7,
+    )
+    assert result.errors == []
+    (event,) = result.events
+    assert 2 <= len(event.route.waypoints) <= upload.MAX_VERTICES
+    assert event.route.waypoints[0] == "sea-of-japan" and event.route.waypoints[-1] == "east-china-sea"
+    (note,) = result.notes
+    assert "route simplified from 120,000 to" in note and "id=upload-air-2019-07-23" in note
+
+
+def test_small_geometry_is_kept_exactly():
+    coords = [[129, 35], [130, 36], [131, 35]]
+    line = feature({"type": "LineString", "coordinates": coords}, route={"provenance": "map", "source": "a"})
+    result = parse_upload("small.geojson", collection(line), PLACES)
+    assert result.errors == [] and result.notes == [] and len(result.events[0].route.waypoints) == 3
+
+
+@pytest.mark.parametrize(
+    "counts, caps",
+    [
+        ([3, 10], [upload.MAX_VERTICES] * 2),  # within the budget: no change
+        ([100_000, 100_000], [upload.MAX_VERTICES] * 2),  # each capped per line
+        ([10] * 2000, [4] * 2000),  # many short lines share the budget, at least a closed ring each
+    ],
+)
+def test_vertex_caps(counts, caps):
+    assert upload.vertex_caps(counts) == caps
+
+
+@pytest.mark.parametrize("n, cap", [(10, 20), (1000, 50), (1000, 4), (5000, 500)])
+def test_simplified_indices_keep_ends_and_order(n, cap):
+    points = [(i * 0.01, math.sin(i / 10)) for i in range(n)]
+    kept = upload.simplified_indices(points, cap)
+    assert kept[0] == 0 and kept[-1] == n - 1 and kept == sorted(set(kept))
+    assert len(kept) <= max(cap, 2) and (n <= cap) == (len(kept) == n)

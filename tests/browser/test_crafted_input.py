@@ -1,0 +1,171 @@
+"""Crafted links and uploads in the running app, in headless Chromium that can reach only this
+machine: nothing they hold makes the browser fetch from another host (issue 16), every problem
+is said on the page, and injected markup in the map's document is refused by its CSP."""
+
+from pathlib import Path
+from urllib.parse import quote, urlparse
+
+import pytest
+
+from browser import LOOPBACK, MAP_FRAME, running_app, wait_for_app_idle, wait_for_map
+
+pytestmark = pytest.mark.browser
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+PAGES = ["/Map", "/Timeline", "/Events", "/Aircraft_and_ships"]
+# Issue 16, item 1, and our own: query values that are Markdown, HTML or autolinks.
+CRAFTED_QUERIES = [
+    {
+        "years": "![](https://evil.example/beacon.png)",
+        "dates": "[Session expired - sign in again](https://evil.example/login)",
+    },
+    {"basemap": "![](https://evil.example/basemap.png)", "kinds": "<img src=https://evil.example/kinds.png>"},
+    {"countries": "https://evil.example/autolink", "event": "www.evil.example"},
+    {"years": "spy@evil.example", "dates": "<https://evil.example/angle>", "playback": "[x](javascript:alert(1))"},
+    {"years": "\u202ehttps://evil.example/rtl", "kinds": ":material/warning: $x^2$ :red[red]"},
+]
+
+
+@pytest.fixture(scope="module")
+def app_url():
+    with running_app() as url:
+        yield url
+
+
+def settle(page):
+    page.wait_for_selector("[data-testid='stApp']", timeout=30_000)
+    page.wait_for_timeout(1500)  # let Streamlit start its run before waiting for it to end
+    wait_for_app_idle(page, timeout=60_000)
+
+
+def query(params: dict) -> str:
+    return "&".join(f"{k}={quote(v, safe='')}" for k, v in params.items())
+
+
+def links_off_the_machine(page) -> list[str]:
+    hrefs = page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)")
+    return [h for h in hrefs if (urlparse(h).hostname or "") not in LOOPBACK and not h.startswith("about:")]
+
+
+def assert_no_trace_of_evil(page, browser):
+    assert browser.outside == []
+    assert [h for h in links_off_the_machine(page) if "evil" in h] == []
+    assert page.locator("img[src*='evil']").count() == 0
+    assert page.locator("[data-testid='stException']").count() == 0
+
+
+# ---------------------------------------------------------------- the map document's CSP
+
+
+def test_map_document_refuses_injected_markup(app_url, offline_browser):
+    page = offline_browser.page()
+    page.goto(f"{app_url}/Map")
+    wait_for_map(page)
+    frame = page.locator(MAP_FRAME).element_handle().content_frame()
+    policy = frame.evaluate(
+        "() => document.querySelector('meta[http-equiv=\"Content-Security-Policy\"]')?.content || ''"
+    )
+    assert "img-src 'self' data: blob:" in policy and "default-src 'self'" in policy
+    # Markup that escaped every check: an image, a stylesheet, a fetch, a frame, all to another host.
+    blocked = frame.evaluate(
+        """async () => {
+            const seen = [];
+            document.addEventListener('securitypolicyviolation', e => seen.push(e.blockedURI));
+            document.body.insertAdjacentHTML('beforeend',
+                '<img src="https://evil.example/csp-img.png">' +
+                '<link rel="stylesheet" href="https://evil.example/csp.css">' +
+                '<iframe src="https://evil.example/csp-frame"></iframe>');
+            try { await fetch('https://evil.example/csp-fetch'); } catch (e) {}
+            await new Promise(r => setTimeout(r, 1500));
+            return seen;
+        }"""
+    )
+    assert {urlparse(u).path for u in blocked} >= {"/csp-img.png", "/csp.css", "/csp-fetch", "/csp-frame"}
+    assert offline_browser.outside == []  # refused in the page: no request was even attempted
+    # and the map itself still works under the policy
+    assert frame.locator("path.leaflet-interactive").count() > 0
+
+
+# ---------------------------------------------------------------- crafted links (issue 16: 1, 3, 4, 12)
+
+
+@pytest.mark.parametrize("path", PAGES)
+@pytest.mark.parametrize("params", CRAFTED_QUERIES, ids=range(len(CRAFTED_QUERIES)))
+def test_crafted_link_fetches_and_links_nothing(app_url, offline_browser, path, params):
+    page = offline_browser.page()
+    page.goto(f"{app_url}{path}?{query(params)}")
+    settle(page)
+    page.wait_for_timeout(500)
+    assert_no_trace_of_evil(page, offline_browser)
+    sidebar = page.locator("[data-testid='stSidebar']")
+    assert sidebar.get_by_text("Ignored", exact=False).count() >= 1  # the analyst is told
+
+
+def test_shared_link_does_not_switch_on_online_tiles(app_url, offline_browser):
+    page = offline_browser.page()
+    page.goto(f"{app_url}/Map?basemap=OpenStreetMap")
+    wait_for_map(page)
+    page.wait_for_timeout(2500)
+    assert offline_browser.outside == []  # no tile request left the machine
+    assert page.frame_locator(MAP_FRAME).locator("img.leaflet-tile").count() == 0
+
+
+@pytest.mark.parametrize(
+    "params, words",
+    [
+        ({"countries": "USA"}, "USA"),  # a real code, but no event in the data has it
+        ({"playback": "yes"}, "playback"),
+        ({"kinds": "air_patrol,submarine_patro"}, "submarine_patro"),
+    ],
+)
+def test_unknown_well_formed_values_are_reported(app_url, offline_browser, params, words):
+    page = offline_browser.page()
+    page.goto(f"{app_url}/Map?{query(params)}")
+    settle(page)
+    assert page.locator("[data-testid='stSidebar']").get_by_text(words, exact=False).count() >= 1
+    assert offline_browser.outside == []
+
+
+@pytest.mark.parametrize("size", [10_000, 60_000])
+def test_long_query_value_is_reported_and_ignored(app_url, offline_browser, size):
+    # Up to one read of the socket (64 KiB on loopback) the server takes the request; beyond h11's
+    # 16 KiB incomplete-request limit a request split across reads gets HTTP 400 (see the report).
+    page = offline_browser.page()
+    response = page.goto(f"{app_url}/Map?years={'9' * size}")
+    assert response.status == 200
+    settle(page)
+    assert page.locator("[data-testid='stSidebar']").get_by_text("Ignored", exact=False).count() >= 1
+    wait_for_map(page)
+    assert offline_browser.outside == []
+
+
+# ---------------------------------------------------------------- uploads (issue 16: 5, 9, 13)
+
+
+def upload(page, path: Path):
+    page.locator("[data-testid='stSidebar'] summary", has_text="Your own events").first.click()
+    page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(path))
+    page.wait_for_timeout(1500)
+    wait_for_app_idle(page, timeout=60_000)
+
+
+@pytest.mark.parametrize(
+    "name, loaded, problems",
+    [
+        ("broken/uploads/unclosed_quote.csv", 9, "1 problem(s)"),
+        ("broken/uploads/garbage.csv", None, "1 problem(s)"),
+        ("broken/uploads/header_only.csv", None, "1 problem(s)"),
+        ("broken/uploads/huge_numbers.yaml", 1, "4 problem(s)"),
+        ("broken/uploads/scheme_urls.yaml", 1, "3 problem(s)"),
+    ],
+)
+def test_upload_says_what_it_loaded_and_what_not(app_url, offline_browser, name, loaded, problems):
+    page = offline_browser.page()
+    page.goto(f"{app_url}/Map")
+    wait_for_map(page)
+    upload(page, FIXTURES / name)
+    page.get_by_text(problems, exact=False).first.wait_for(timeout=30_000)
+    if loaded is not None:
+        page.get_by_text(f"{loaded} event(s) loaded", exact=False).first.wait_for(timeout=30_000)
+    assert page.locator("[data-testid='stException']").count() == 0
+    assert offline_browser.outside == []
