@@ -1,0 +1,169 @@
+"""Search over everything an event says and everything it touches, with the matching words shown.
+
+The index is built once per dataset (the app caches it with the events frame): per event, every
+text with what it is ("Incident", "Source title", "Place" ...), and one case-folded string that a
+query scans. A query is words; an event matches when every word occurs somewhere in its text
+(case-insensitive, any script: "NORAD", "alaska", "Японское море" all work).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from patrolmap import words
+from patrolmap.schema import Event, Place
+
+SNIPPET_CONTEXT = 40  # characters either side of a match
+SNIPPETS_PER_EVENT = 3
+QUERY_MAX = 200  # characters of a query that are searched
+FIELD_SEP = "\n"  # never typed in a query, so a match cannot span two fields
+
+
+@dataclass(frozen=True)
+class SearchIndex:
+    """texts: event id -> [(what, text)], folded: event id -> the texts case-folded and joined."""
+
+    texts: dict[str, tuple[tuple[str, str], ...]]
+    folded: dict[str, str]
+
+
+def query_terms(query: str) -> list[str]:
+    """The words of a query, case-folded; a "quoted phrase" stays one term."""
+    query = (query or "")[:QUERY_MAX]
+    terms = [a or b for a, b in re.findall(r'"([^"]+)"|(\S+)', query)]
+    return [t.casefold() for t in terms if t.strip()]
+
+
+def build_index(
+    events: list[Event],
+    places: dict[str, Place] | None = None,
+    catalogue: list[dict] | None = None,
+    ships: list[dict] | None = None,
+    drill_aliases: list[dict] | None = None,
+) -> SearchIndex:
+    """The searchable text of each event: its own fields, its sources, its places (names and aliases
+    in every language), its asset types (with catalogue aliases) and ship names, its drill aliases."""
+    places = places or {}
+    types = _catalogue_index(catalogue or [])
+    ships_by_name = {str(s.get("name")): s for s in ships or [] if isinstance(s, dict)}
+    drills = [d for d in drill_aliases or [] if isinstance(d, dict)]
+    texts = {}
+    for event in events:
+        entries = list(_event_texts(event, places, types, ships_by_name, drills))
+        texts[event.id] = tuple((what, text) for what, text in entries if text)
+    folded = {eid: FIELD_SEP.join(t for _, t in entries).casefold() for eid, entries in texts.items()}
+    return SearchIndex(texts, folded)
+
+
+def _catalogue_index(catalogue: list[dict]) -> dict[str, dict]:
+    index = {}
+    for item in catalogue:
+        if isinstance(item, dict) and item.get("type"):
+            index[str(item["type"])] = item
+            for alias in item.get("aliases") or []:
+                index.setdefault(str(alias), item)
+    return index
+
+
+def _event_texts(event: Event, places, types, ships_by_name, drills):
+    yield "Name", event.name
+    yield "Id", event.id
+    yield "Kind", words.kind(event.kind)
+    for alias in event.aliases:
+        yield "Also called", alias
+    yield "Participants", words.countries(event.participants)
+    yield "Summary", event.summary
+    for first in event.firsts:
+        yield "First", first
+    for incident in event.incidents:
+        who = words.country(incident.actor)
+        yield "Incident", f"{words.incident(incident.kind)} by {who}: {incident.description}"
+    for claim in event.claims:
+        note = f" ({claim.note})" if claim.note else ""
+        yield "Claim", f"{words.field(claim.field)}: {words.value(claim.value)}{note}"
+    for _, note in event.disputes:
+        yield "Dispute", note
+    for unknown in event.unknown:
+        yield "Not found in sources", unknown
+    if event.route is not None and event.route.note:
+        yield "Route note", event.route.note
+    for source in event.sources:
+        yield "Source", source.producer
+        yield "Source title", source.title or ""
+        yield "Source note", getattr(source, "note", None) or ""
+        yield "Source", getattr(source, "statement_by", None) or ""
+    for place_id in _place_ids(event):
+        place = places.get(place_id)
+        if place is None:
+            continue
+        yield "Place", place.name
+        for alias in place.aliases:
+            yield "Place", alias
+        for name in (getattr(place, "names", None) or {}).values():
+            yield "Place", str(name)
+    for asset in event.assets:
+        yield "Asset", asset.type
+        entry = types.get(asset.type)
+        if entry:
+            yield "Asset", str(entry.get("type") or "")
+            yield "Asset", str(entry.get("name") or "")
+            for alias in entry.get("aliases") or []:
+                yield "Asset", str(alias)
+        ship = getattr(asset, "name", None)
+        if ship:
+            yield "Ship", ship
+            info = ships_by_name.get(ship) or {}
+            for alias in info.get("aliases") or []:
+                yield "Ship", str(alias)
+            for name in (info.get("names") or {}).values():
+                yield "Ship", str(name)
+    for drill in drills:
+        names = [str(drill.get("canonical") or ""), *(str(a) for a in drill.get("aliases") or [])]
+        text = event.name.casefold() + " " + " ".join(a.casefold() for a in event.aliases)
+        if any(n and n.casefold() in text for n in names):
+            for name in names:
+                yield "Drill name", name
+
+
+def _place_ids(event: Event) -> list[str]:
+    ids = list(event.areas)
+    if event.route is not None:
+        ids += event.route.waypoints
+    ids += [i.place for i in event.incidents if i.place]
+    return list(dict.fromkeys(ids))
+
+
+def search(index: SearchIndex, query: str) -> list[str]:
+    """Ids of the events whose text holds every word of the query, in index order."""
+    terms = query_terms(query)
+    if not terms:
+        return list(index.folded)
+    return [eid for eid, text in index.folded.items() if all(t in text for t in terms)]
+
+
+def snippets(index: SearchIndex, event_id: str, query: str, limit: int = SNIPPETS_PER_EVENT) -> list[tuple[str, str]]:
+    """Where the query's words occur in one event: (what, '…words around the match…'), plain text."""
+    terms = query_terms(query)
+    out: list[tuple[str, str]] = []
+    seen = set()
+    for what, text in index.texts.get(event_id, ()):
+        folded = text.casefold()
+        hits = [(folded.find(t), t) for t in terms if t in folded]
+        if not hits:
+            continue
+        at, term = min(hits)
+        start, end = max(0, at - SNIPPET_CONTEXT), min(len(text), at + len(term) + SNIPPET_CONTEXT)
+        snippet = ("…" if start else "") + " ".join(text[start:end].split()) + ("…" if end < len(text) else "")
+        if (what, snippet) in seen:
+            continue
+        seen.add((what, snippet))
+        out.append((what, snippet))
+        if len(out) >= limit:
+            break
+    return out
+
+
+def snippet_line(index: SearchIndex, event_id: str, query: str) -> str:
+    """The snippets of one event as one line for a table cell: 'Incident: …NORAD said…'."""
+    return " · ".join(f"{what}: {text}" for what, text in snippets(index, event_id, query))
