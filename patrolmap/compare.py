@@ -7,6 +7,7 @@ each claim field with what each source claims; a disputed value carries "⚠ dis
 from __future__ import annotations
 
 from collections import defaultdict
+from html import escape
 from urllib.parse import quote
 
 from patrolmap import words
@@ -125,3 +126,26 @@ def _count_cell(event: Event, claim_field: str, roles: tuple[str, ...], exclude:
     own = sum(counts) if counts else None
     disputed = claim_field in {f for f, _ in event.disputes}
     return words.claimed_count(own, event.claims, claim_field, disputed)
+
+
+TABLE_STYLE = (
+    "<style>table.compare{border-collapse:collapse;width:100%;font-size:0.9rem}"
+    "table.compare th,table.compare td{border:1px solid #ddd;padding:4px 8px;vertical-align:top;text-align:left}"
+    "table.compare th{background:#f4f4f4}table.compare td.row{font-weight:600;white-space:nowrap}"
+    "table.compare tr.differs td.same{color:#555}table.compare td.mark{color:#b35806}</style>"
+)
+
+
+def difference_html(columns: list[str], rows: list[dict]) -> str:
+    """The table of differences as an HTML table; every cell escaped (record text is untrusted),
+    so it can be shown with st.html and wraps long text, which a dataframe cell cannot."""
+    head = "".join(f"<th>{escape(c)}</th>" for c in columns)
+    body = []
+    for row in rows:
+        cells = []
+        for n, name in enumerate(columns):
+            value = str(row.get(name, ""))
+            cls = "row" if n == 0 else ("mark" if words.DISPUTED_MARK in value else "")
+            cells.append(f'<td class="{cls}">{escape(value)}</td>')
+        body.append(f'<tr class="{escape(row.get("Same or different", ""))}">{"".join(cells)}</tr>')
+    return f'{TABLE_STYLE}<table class="compare"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'

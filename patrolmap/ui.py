@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
+from urllib.parse import urlparse
 
 import streamlit as st
 from streamlit_folium import st_folium
@@ -11,13 +12,20 @@ from streamlit_folium import st_folium
 # Imported here, once, not inside functions: Streamlit runs sessions in threads, and two threads
 # importing modules lazily at the same time can be handed a half-initialised module
 # ("cannot import name 'st_folium'", seen under 20 concurrent users in benchmarks/load_test.py).
-from patrolmap import captions, cards, export, load, maps, scale  # noqa: F401 - scale: maps.build_layers uses it
+from patrolmap import captions, cards, charts, compare, export, load, maps, scale, search, words  # noqa: F401 - scale: maps.build_layers uses it
 from patrolmap.about import citation
-from patrolmap.filters import Filters, filter_events
+from patrolmap.filters import Filters, analysis_frame, filter_events
 from patrolmap.geocode import locate
-from patrolmap.schema import COUNTRIES, KIND_LABELS, KINDS
+from patrolmap.schema import COUNTRIES, INCIDENT_KINDS, KINDS
 from patrolmap.upload import MAX_BYTES, parse_upload
-from patrolmap.viewstate import ViewState, parse_view, view_to_params
+from patrolmap.viewstate import (
+    ViewState,
+    parse_view,
+    public_permalink,
+    shown_value,
+    unmatched_messages,
+    view_to_params,
+)
 
 MAP_KEY = "patrol_map"
 
@@ -50,8 +58,35 @@ def place_search(places) -> tuple[float, float] | None:
 
 
 @st.cache_resource
+def _curated_index() -> search.SearchIndex:
+    """The search text of the curated events, built once per server process."""
+    dataset = load_dataset()
+    return search.build_index(
+        dataset.events, dataset.places, dataset.catalogue, getattr(dataset, "ships", None), dataset.aliases
+    )
+
+
+@st.cache_resource
 def _curated_frame() -> load.pd.DataFrame:
-    return load.events_frame(load_dataset().events)
+    return analysis_frame(load_dataset().events, _curated_index())
+
+
+def search_index() -> search.SearchIndex:
+    """The search index of what this session works with (curated plus any included upload)."""
+    upload = _included_upload()
+    if upload is None or not upload.events:
+        return _curated_index()
+    key = ("upload_index", st.session_state.get("upload_key"))
+    if st.session_state.get("upload_index_key") != key:
+        dataset = load_dataset()
+        own = search.build_index(
+            upload.events, {**dataset.places, **upload.places}, dataset.catalogue, None, dataset.aliases
+        )
+        st.session_state["upload_index"] = own
+        st.session_state["upload_index_key"] = key
+    own = st.session_state["upload_index"]
+    curated = _curated_index()
+    return search.SearchIndex({**curated.texts, **own.texts}, {**curated.folded, **own.folded})
 
 
 def load_frame() -> load.pd.DataFrame:
@@ -59,7 +94,7 @@ def load_frame() -> load.pd.DataFrame:
     upload = _included_upload()
     if upload is None or not upload.events:
         return _curated_frame()
-    return load.pd.concat([_curated_frame(), load.events_frame(upload.events)], ignore_index=True)
+    return load.pd.concat([_curated_frame(), analysis_frame(upload.events, search_index())], ignore_index=True)
 
 
 def current_dataset() -> load.Dataset:
@@ -136,13 +171,17 @@ def _query_view() -> ViewState:
     return st.session_state["view"]
 
 
-def sidebar_filters(frame, show_basemap: bool = False, show_search: bool = False) -> tuple[Filters, ViewState]:
+def sidebar_filters(
+    frame, show_basemap: bool = False, show_search: bool = True, compare_page: bool = False
+) -> tuple[Filters, ViewState]:
     """Sidebar filters whose state lives in the URL; returns the filters and the view."""
     view = _query_view()
-    for problem in st.session_state.get("view_problems", []):
-        st.sidebar.warning(problem)
-    years_all = (int(frame["year"].min()), int(frame["year"].max())) if len(frame) else (2019, date.today().year)
     sidebar = st.sidebar
+    # Messages about the address are plain text: the value in them is shortened and neutralised,
+    # and escaped again here, so a crafted link can neither fetch nor plant a link.
+    for problem in [*st.session_state.get("view_problems", []), *unmatched_messages(view, frame)]:
+        sidebar.warning(cards.md_escape(problem))
+    years_all = (int(frame["year"].min()), int(frame["year"].max())) if len(frame) else (2019, date.today().year)
     sidebar.header("Filters")
     years = view.years or years_all
     years = (max(years[0], years_all[0]), min(years[1], years_all[1]))
@@ -150,11 +189,20 @@ def sidebar_filters(frame, show_basemap: bool = False, show_search: bool = False
         years = years_all
     if years_all[0] < years_all[1]:
         years = sidebar.slider("Years", years_all[0], years_all[1], value=years, key="w_years")
+    present_years = sorted({int(y) for y in frame["year"]}) if len(frame) else []
+    year_set = sidebar.multiselect(
+        "Only these years",
+        present_years,
+        default=[y for y in view.year_set if y in present_years],
+        key="w_year_set",
+        placeholder="Every year in the range",
+        help="Pick single years to show together, e.g. 2019 and 2024.",
+    )
     kinds = sidebar.multiselect(
         "Kind",
         KINDS,
         default=[k for k in view.kinds if k in KINDS],
-        format_func=KIND_LABELS.get,
+        format_func=words.kind,
         key="w_kinds",
         placeholder="All kinds",
     )
@@ -167,11 +215,50 @@ def sidebar_filters(frame, show_basemap: bool = False, show_search: bool = False
         key="w_countries",
         placeholder="All countries",
     )
+    answered = sorted({c for codes in frame["responders"] for c in codes}, key=words.country)
+    responders = sidebar.multiselect(
+        "Responded or reported",
+        answered,
+        default=[c for c in view.responders if c in answered],
+        format_func=lambda c: f"{COUNTRIES.get(c, c)} ({c})",
+        key="w_responders",
+        placeholder="Any country",
+        help="Countries that scrambled, intercepted, tracked, protested or fired warning shots, "
+        "or whose statement a source carries.",
+    )
+    recorded = [k for k in INCIDENT_KINDS if any(k in kinds_ for kinds_ in frame["incident_kinds"])]
+    incidents = sidebar.multiselect(
+        "Incidents",
+        recorded,
+        default=[k for k in view.incidents if k in recorded],
+        format_func=words.incident,
+        key="w_incidents",
+        placeholder="Any or none",
+    )
     dates = _date_range_input(sidebar, frame, view.dates)
-    text = sidebar.text_input("Search names and ids", key="w_text") if show_search else ""
+    if "w_text" not in st.session_state:
+        st.session_state["w_text"] = view.q
+    text = (
+        sidebar.text_input(
+            "Search everything",
+            key="w_text",
+            placeholder="e.g. NORAD, Alaska, Tu-95, intercept",
+            help="Names, summaries, incidents, claims, sources, places (any language) and asset types; "
+            "every word must match.",
+        )
+        if show_search
+        else view.q
+    )
     basemap = view.basemap
     if show_basemap:
         sidebar.header("Basemap")
+        if view.requested_basemap in maps.BASEMAPS and "w_basemap" not in st.session_state:
+            sidebar.info(
+                f"The link you opened asks for online tiles ({shown_value(view.requested_basemap)[1:-1]}); "
+                "the map stays offline until you switch."
+            )
+            if sidebar.button("Switch to online tiles?", key="w_accept_online"):
+                st.session_state["w_basemap"] = view.requested_basemap
         basemap = sidebar.selectbox(
             "Basemap",
             maps.BASEMAPS,
@@ -195,18 +282,36 @@ def sidebar_filters(frame, show_basemap: bool = False, show_search: bool = False
         kinds=tuple(kinds),
         text=text.strip(),
         dates=dates,
+        year_set=tuple(sorted(year_set)),
+        responders=tuple(responders),
+        incidents=tuple(incidents),
     )
     view = replace(
         view,
         years=filters.years,
+        year_set=filters.year_set,
         kinds=filters.kinds,
         countries=filters.countries,
+        responders=filters.responders,
+        incidents=filters.incidents,
+        q=filters.text,
         basemap=basemap,
         dates=dates,
         playback=playback,
+        requested_basemap="" if basemap != maps.BASEMAPS[0] else view.requested_basemap,
+        events=view.events if compare_page else (),
     )
     remember_view(view)
     return filters, view
+
+
+def compare_ids() -> tuple[list[str], list[str]]:
+    """The event ids the Compare page shows, read from the address on every run (a link from a card
+    or the Events table lands here within the session), and the messages about them."""
+    raw = st.query_params.get("events", "")
+    view, problems = parse_view({"events": raw} if raw else {})
+    st.session_state["view"] = replace(st.session_state.get("view", ViewState()), events=view.events)
+    return list(view.events), problems
 
 
 def _date_range_input(sidebar, frame, chosen: tuple[date, date] | None) -> tuple[date, date] | None:
@@ -260,10 +365,12 @@ def render_map(events, places, view: ViewState, height: int = 620) -> dict | Non
                 element.add_to(base)
             layers = layers[:1]
     target = place_search(places)
+    # The address may name a view (zoom=6&center=35,135); a place the analyst looks up wins.
+    center = target or view.center
     return st_folium(
         base,
-        center=target,
-        zoom=5 if target else None,
+        center=center,
+        zoom=5 if target else view.zoom,
         key=key,
         height=height,
         use_container_width=True,
@@ -280,11 +387,13 @@ def clicked_event(result: dict | None) -> tuple[str, list[str]]:
     return str(props.get("event_id", "")), list(props.get("event_ids", []))
 
 
-def render_card(card: cards.Card) -> None:
+def render_card(card: cards.Card, event_id: str = "") -> None:
     """The event card. Every record text goes through md_escape or a dataframe cell."""
     esc = cards.md_escape
     st.subheader(esc(card.title))
     st.caption(esc(card.subtitle))
+    if event_id:
+        render_compare_link([event_id], label="Compare this event with others")
     if card.summary:
         st.markdown(esc(card.summary))
     if card.firsts:
@@ -293,7 +402,7 @@ def render_card(card: cards.Card) -> None:
     with left:
         st.markdown("**Assets per side** (as reported)")
         if card.assets:
-            st.dataframe(card.assets, hide_index=True, width="stretch")
+            st.dataframe(_worded_rows(card.assets), hide_index=True, width="stretch")
         else:
             st.caption("No source names the assets.")
     with right:
@@ -312,9 +421,9 @@ def render_card(card: cards.Card) -> None:
             st.caption("No source describes a route; only the areas are shown.")
     if card.claims:
         st.markdown("**What each source claims**" + (" · ⚠ sources disagree" if card.disputes else ""))
-        st.dataframe(card.claims, hide_index=True, width="stretch")
+        st.dataframe(_worded_rows(card.claims), hide_index=True, width="stretch")
         for dispute in card.disputes:
-            st.warning(f"Disputed {esc(dispute['field'])}: {esc(dispute['note'])}")
+            st.warning(f"Disputed {esc(words.field(dispute['field']).casefold())}: {esc(dispute['note'])}")
     if card.incidents:
         st.markdown("**Incidents and responses**")
         st.dataframe(card.incidents, hide_index=True, width="stretch")
@@ -322,12 +431,74 @@ def render_card(card: cards.Card) -> None:
         st.caption("Looked for and not found in any source: " + esc(", ".join(card.unknown)))
     st.markdown("**Sources**")
     for source in card.sources:
-        title = esc(source["title"])
+        title, note = words.source_title(_SourceView(source))
+        title = esc(title)
         line = f"[{title}]({source['url']})" if source["url"] else f"{title} (link withheld: not http/https)"
+        kind = words.SOURCE_KIND_WORDS.get(source["kind"], source["kind"])
         st.markdown(
             f"- {esc(source['producer'])}: {line} · published {esc(source['published'])}"
-            f" · accessed {esc(source['accessed'])} · {esc(source['kind'])}"
+            f" · accessed {esc(source['accessed'] or 'not recorded')} · {esc(kind)}"
+            + (f"  \n  _{esc(note)}_" if note else "")
         )
+
+
+class _SourceView:
+    """A card's source row with the attributes words.source_title reads."""
+
+    def __init__(self, row: dict):
+        self.title = row.get("title")
+        self.note = row.get("note")
+        self.producer = row.get("producer", "")
+        published = row.get("published")
+        self.date_published = _Day(published) if published and published != "unknown" else None
+
+
+class _Day(str):
+    def isoformat(self) -> str:
+        return str(self)
+
+
+# Card table columns in words (cards.py gives codes and Python values; the hostile helper owns it).
+CARD_COLUMNS = {
+    "field": "Field",
+    "value": "Value",
+    "source": "Source",
+    "note": "Note",
+    "conflict": "Disputed",
+    "country": "Country",
+    "type": "Type",
+    "count": "Count",
+    "role": "Role",
+}
+
+
+def _worded_rows(rows: list[dict]) -> list[dict]:
+    out = []
+    for row in rows:
+        worded = {}
+        for name, value in row.items():
+            if name == "field":
+                value = words.field(value)
+            elif name == "role":
+                value = words.role(value)
+            elif name == "count":
+                value = words.count(value)
+            elif value is None:
+                value = words.NOT_REPORTED
+            worded[CARD_COLUMNS.get(name, name)] = value
+        out.append(worded)
+    return out
+
+
+def render_compare_link(ids, label: str = "Compare") -> None:
+    """A link to the Compare page with these events (from a card or the Events table)."""
+    ids = [i for i in dict.fromkeys(ids) if i]
+    st.page_link(
+        "pages/6_Compare.py",
+        label=label,
+        icon=":material/compare_arrows:",
+        query_params={"events": ",".join(ids)},
+    )
 
 
 def events_by_id(ids) -> list:
@@ -403,7 +574,7 @@ def render_selection(result, view: ViewState, dataset: load.Dataset, events: lis
     remember_view(replace(view, event=chosen))
     if chosen:
         with st.container(border=True):
-            render_card(cards.event_card(by_id[chosen], dataset.places))
+            render_card(cards.event_card(by_id[chosen], dataset.places), chosen)
 
 
 def render_charts(page: str | None, shown, filters: Filters, chart_list: dict) -> None:
@@ -424,37 +595,76 @@ EVENT_COLUMNS = {
     "kind": "Kind",
     "name": "Event",
     "participants": "Participants",
-    "aircraft": st.column_config.NumberColumn("Aircraft", help="Sum of reported aircraft counts"),
-    "ships": st.column_config.NumberColumn("Ships", help="Sum of reported ship and submarine counts"),
+    "aircraft": st.column_config.TextColumn(
+        "Aircraft", help="Sum of reported aircraft counts; a range with ⚠ where sources dispute the total"
+    ),
+    "ships": st.column_config.TextColumn(
+        "Ships", help="Sum of reported ship and submarine counts; a range with ⚠ where sources dispute the total"
+    ),
     "n_sources": st.column_config.NumberColumn("Sources"),
-    "disputed": st.column_config.TextColumn("Disputed", help="Fields on which sources disagree"),
+    "disputed": st.column_config.TextColumn("Disputed", help="What sources disagree on"),
     "sources": st.column_config.TextColumn("Sources cited", help="Producers; the card links each source"),
     "id": "Id",
 }
 
 
+def events_table(shown, q: str = "") -> load.pd.DataFrame:
+    """The Events table in words: kinds and countries named, counts that sources dispute as a range
+    with a mark ('6–17 ⚠'), unknown counts 'not reported'; with a query, the words that matched."""
+    by_id = {e.id: e for e in current_dataset().events}
+
+    def counted(row, column: str, claim_field: str) -> str:
+        event = by_id.get(row["id"])
+        own = row[column]
+        own = None if load.pd.isna(own) else int(own)
+        if event is None:
+            return words.count(own)
+        disputed = claim_field in {f for f, _ in event.disputes}
+        return words.claimed_count(own, event.claims, claim_field, disputed)
+
+    table = shown[list(EVENT_COLUMNS)].assign(
+        participants=shown["participants"].map(words.countries),
+        kind=shown["kind"].map(words.kind),
+        aircraft=[counted(r, "aircraft", "aircraft_total") for _, r in shown.iterrows()],
+        ships=[counted(r, "ships", "ships_total") for _, r in shown.iterrows()],
+        disputed=shown["disputed"].map(
+            lambda text: ", ".join(words.field(f.strip()) for f in str(text).split(",") if f.strip())
+        ),
+    )
+    if q:
+        index = search_index()
+        table.insert(4, "matches", [search.snippet_line(index, i, q) for i in shown["id"]])
+    return table
+
+
 def render_events_table(shown, view: ViewState, dataset: load.Dataset) -> None:
     st.title("Events")
-    st.markdown(f"**{len(shown)}** events · select a row to open its card; click a header to sort.")
-    table = shown[list(EVENT_COLUMNS)].assign(
-        participants=shown["participants"].map(", ".join), kind=shown["kind"].map(KIND_LABELS)
+    st.markdown(
+        f"**{len(shown)}** events · select a row to open its card, two or more to compare them; click a header to sort."
     )
+    table = events_table(shown, view.q)
+    config = dict(EVENT_COLUMNS)
+    if "matches" in table:
+        config["matches"] = st.column_config.TextColumn("Matching words", width="large")
     picked = st.dataframe(
         table,
-        column_config=EVENT_COLUMNS,
+        column_config=config,
         hide_index=True,
         width="stretch",
         on_select="rerun",
-        selection_mode="single-row",
+        selection_mode="multi-row",
         key="events_table",
     )
     rows = picked.selection.rows if picked else []
-    chosen = table.iloc[rows[0]]["id"] if rows else (view.event if view.event in set(table["id"]) else "")
+    ids = [table.iloc[r]["id"] for r in rows]
+    if len(ids) >= 2:
+        render_compare_link(ids, label=f"Compare the {len(ids)} selected events side by side")
+    chosen = ids[0] if ids else (view.event if view.event in set(table["id"]) else "")
     remember_view(replace(view, event=chosen))
     if chosen:
         event = events_by_id([chosen])[0]
         with st.container(border=True):
-            render_card(cards.event_card(event, current_dataset().places))
+            render_card(cards.event_card(event, current_dataset().places), chosen)
 
 
 def render_catalogue(catalogue: list[dict], assets) -> None:
@@ -491,7 +701,20 @@ def render_catalogue(catalogue: list[dict], assets) -> None:
             reported=("count", "sum"),
             as_reported=("type", lambda t: ", ".join(sorted(set(t)))),
         )
-        st.dataframe(summary.reset_index(), hide_index=True, width="stretch")
+        summary = summary.reset_index().assign(
+            country=lambda t: t["country"].map(words.country), role=lambda t: t["role"].map(words.role)
+        )
+        summary = summary.rename(
+            columns={
+                "type_class": "Type",
+                "country": "Country",
+                "role": "Role",
+                "events": "Events",
+                "reported": "Reported (sum of counts)",
+                "as_reported": "Names in the sources",
+            }
+        )
+        st.dataframe(summary, hide_index=True, width="stretch")
 
 
 def render_about(cov: dict, dataset: load.Dataset) -> None:
@@ -526,11 +749,16 @@ def render_about(cov: dict, dataset: load.Dataset) -> None:
                 st.dataframe(fields, hide_index=True, width="stretch")
 
 
+def current_page() -> str:
+    """The page's path in the app ('Map', 'Compare'; '' for Home), from the browser's address."""
+    url = getattr(st.context, "url", None) or ""
+    return urlparse(url).path.strip("/").split("/")[-1] if url else ""
+
+
 def permalink(view: ViewState) -> str:
-    """The address that reopens this view (page URL plus the view's query string)."""
-    base = (getattr(st.context, "url", None) or "").split("?")[0]
-    query = "&".join(f"{k}={v}" for k, v in view_to_params(view).items())
-    return f"{base}?{query}" if query else base
+    """The address that reopens this view on the public base URL the deployer set
+    (PATROLMAP_PUBLIC_URL); '' when none is set, so an export never prints 127.0.0.1."""
+    return public_permalink(view, current_page())
 
 
 def _caption(title: str, events: list, filters: Filters, view: ViewState) -> captions.Caption:
@@ -550,15 +778,25 @@ def _guarded(build, what: str):
 
 
 def render_chart(chart, key: str, events: list, filters: Filters, view: ViewState) -> None:
-    """A chart with PNG (2x) and SVG downloads that carry their own caption."""
-    st.altair_chart(chart, width="stretch")
-    title = chart.title if isinstance(chart.title, str) else key
-    caption = _caption(title, events, filters, view)
+    """A chart with PNG (2x) and SVG downloads that carry their own caption; a click on a Timeline
+    bar opens that event's card."""
+    if key == "timeline":
+        state = st.altair_chart(chart, width="stretch", on_select="rerun", key="timeline_pick")
+        picked = charts.picked_event(state)
+        by_id = {e.id: e for e in events}
+        if picked in by_id:
+            with st.container(border=True):
+                render_card(cards.event_card(by_id[picked], current_dataset().places), picked)
+    else:
+        st.altair_chart(chart, width="stretch")
+    own = chart.title if isinstance(chart.title, str) else key
+    caption = _caption(export.chart_title(captions.view_title(filters, events), own), events, filters, view)
+    size, with_caption = export_options()
     formats = (("PNG", "png", "image/png", export.chart_png), ("SVG", "svg", "image/svg+xml", export.chart_svg))
     for column, (label, ext, mime, build) in zip(st.columns([1, 1, 4])[:2], formats, strict=True):
         column.download_button(
             label,
-            _guarded(lambda b=build: b(chart, caption), f"chart {label}"),
+            _guarded(lambda b=build: b(chart, caption, size=size, with_caption=with_caption), f"chart {label}"),
             file_name=export.export_filename(f"chart-{key}", filters, ext=ext),
             mime=mime,
             on_click="ignore",
@@ -573,19 +811,51 @@ EXPORTS = [
     ("Map SVG", "map", "svg", "image/svg+xml", lambda e, p, c: export.map_svg(e, p, c)),
     ("Interactive map (HTML)", "map", "html", "text/html", lambda e, p, c: export.map_html(e, p, c)),
     ("Events CSV", "events", "csv", "text/csv", lambda e, p, c: export.events_csv(e, p)),
-    ("Events GeoJSON", "events", "geojson", "application/geo+json", lambda e, p, c: export.events_geojson(e, p)),
+    (
+        "Events GeoJSON",
+        "events",
+        "geojson",
+        "application/geo+json",
+        lambda e, p, c: export.events_geojson_with_provenance(e, p, c, load_dataset().meta),
+    ),
+    ("Records YAML", "events", "yaml", "application/yaml", lambda e, p, c: export.events_yaml(e, p, c)),
 ]
+
+
+EXPORT_SHAPES = {"default": "Screen (as shown)", "16:9": "Slide 16:9", "4:3": "Slide 4:3"}
+
+
+def export_options() -> tuple[str, bool]:
+    """The chart export shape and whether the caption goes on the image (sidebar, all pages)."""
+    shape = st.session_state.get("w_export_shape", "default")
+    return (shape if shape in EXPORT_SHAPES else "default"), not st.session_state.get("w_caption_off", False)
+
+
+def render_export_options() -> None:
+    st.radio("Image shape", list(EXPORT_SHAPES), format_func=EXPORT_SHAPES.get, key="w_export_shape", horizontal=True)
+    st.checkbox(
+        "Leave the caption off the images (it comes as caption.txt in the bundle)",
+        key="w_caption_off",
+        help="So a slide can be cropped without losing the sources: paste the caption beside the image.",
+    )
+    if not permalink(st.session_state.get("view", ViewState())):
+        st.caption(
+            "No public address is set for this app, so exports print no link to the view "
+            "(the deployer sets PATROLMAP_PUBLIC_URL)."
+        )
 
 
 def render_exports(events: list, filters: Filters, view: ViewState, charts: dict | None = None) -> None:
     """Downloads of the current view; each file carries the caption, citation and permalink."""
     dataset = current_dataset()
-    caption = _caption("Russia–China joint military activity: map of the current view", events, filters, view)
+    caption = _caption(captions.view_title(filters, events), events, filters, view)
     with st.expander("⬇️ Export this view (map, data, report bundle)", expanded=False):
         st.caption(
             f"Every file carries a caption: filter ({cards.md_escape(filters.describe())}), data version, "
             "sources and the link to this view. Built offline on this server."
         )
+        render_export_options()
+        size, with_caption = export_options()
         columns = st.columns(len(EXPORTS))
         for column, (label, kind, ext, mime, build) in zip(columns, EXPORTS, strict=True):
             column.download_button(
@@ -615,6 +885,9 @@ def render_exports(events: list, filters: Filters, view: ViewState, charts: dict
                     charts or {},
                     filters,
                     progress=lambda name, i, n: bar.progress(i / n, text=f"Built {name} ({i}/{n})"),
+                    meta=load_dataset().meta,
+                    size=size,
+                    with_caption=with_caption,
                 )
                 st.session_state["bundle_zip"] = (view_to_params(view), export.report_bundle(files, caption))
                 bar.progress(1.0, text=f"Done: {len(files)} files")
@@ -629,3 +902,53 @@ def render_exports(events: list, filters: Filters, view: ViewState, charts: dict
                 mime="application/zip",
                 key="export-bundle",
             )
+
+
+def render_event_map(event, places, key: str, height: int = 340) -> None:
+    """One event on a small map fitted to it, drawn by the same functions as the Map page's map
+    (maps.base_map and maps.build_layers with a one-event list): the Compare page's maps."""
+    base = maps.base_map(legend_open=False)
+    for layer in maps.build_layers([event], places, selected=event.id):
+        layer.add_to(base)
+    bounds = export.data_bounds([event], places)
+    if bounds is not None:
+        lon_min, lon_max, lat_min, lat_max = bounds
+        base.fit_bounds([[lat_min - 1, lon_min - 1.5], [lat_max + 1, lon_max + 1.5]])
+    st_folium(base, key=key, height=height, use_container_width=True, returned_objects=[])
+
+
+def render_compare(dataset: load.Dataset) -> None:
+    """The Compare page: the events in the address (?events=ID,ID) side by side, a small map each
+    and the table of differences; the picker changes them and the address follows."""
+    st.title("Compare events")
+    ids, problems = compare_ids()
+    for problem in problems:
+        st.warning(cards.md_escape(problem))
+    by_id = {e.id: e for e in dataset.events}
+    unknown = [i for i in ids if i not in by_id]
+    for event_id in unknown:
+        st.warning(cards.md_escape(f"{event_id} is not an event in the data; it is left out."))
+    options = [e.id for e in dataset.events]
+    chosen = st.multiselect(
+        "Events to compare (two to six)",
+        options,
+        default=[i for i in ids if i in by_id],
+        format_func=lambda i: maps.event_label(by_id[i]),
+        max_selections=6,
+        key="w_compare",
+    )
+    if chosen != ids:
+        st.query_params["events"] = ",".join(chosen)
+    if len(chosen) < 2:
+        st.info("Pick two or more events to compare, or open this page from an event card or the Events table.")
+        if not chosen:
+            return
+    events = [by_id[i] for i in chosen]
+    for column, event in zip(st.columns(len(events)), events, strict=True):
+        with column:
+            st.markdown(f"**{cards.md_escape(maps.event_label(event))}**")
+            render_event_map(event, dataset.places, key=f"compare-map-{event.id}")
+    st.subheader("Differences")
+    st.caption("Each row in words; ⚠ marks values the sources dispute. Counts are as reported.")
+    columns, rows = compare.difference_rows(events, dataset.places)
+    st.html(compare.difference_html(columns, rows))
