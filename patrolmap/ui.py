@@ -7,6 +7,7 @@ from datetime import date
 from urllib.parse import urlparse
 
 import streamlit as st
+from streamlit.errors import StreamlitPageNotFoundError
 from streamlit_folium import st_folium
 
 # Imported here, once, not inside functions: Streamlit runs sessions in threads, and two threads
@@ -28,6 +29,7 @@ from patrolmap.viewstate import (
 )
 
 MAP_KEY = "patrol_map"
+COMPARE_PAGE_FILE = "pages/6_Compare.py"
 
 
 @st.cache_resource(show_spinner="Loading and checking data/ ...")
@@ -493,12 +495,16 @@ def _worded_rows(rows: list[dict]) -> list[dict]:
 def render_compare_link(ids, label: str = "Compare") -> None:
     """A link to the Compare page with these events (from a card or the Events table)."""
     ids = [i for i in dict.fromkeys(ids) if i]
-    st.page_link(
-        "pages/6_Compare.py",
-        label=label,
-        icon=":material/compare_arrows:",
-        query_params={"events": ",".join(ids)},
-    )
+    try:
+        st.page_link(
+            COMPARE_PAGE_FILE,
+            label=label,
+            icon=":material/compare_arrows:",
+            query_params={"events": ",".join(ids)},
+        )
+    except StreamlitPageNotFoundError:
+        # The page runs alone (AppTest, or an app laid out without pages/): a plain relative link.
+        st.markdown(f"[{cards.md_escape(label)}]({compare.compare_url(ids).lstrip('/')})")
 
 
 def events_by_id(ids) -> list:
