@@ -181,10 +181,20 @@ def sidebar_filters(
     sidebar = st.sidebar
     # Messages about the address are plain text: the value in them is shortened and neutralised,
     # and escaped again here, so a crafted link can neither fetch nor plant a link.
-    for problem in [*st.session_state.get("view_problems", []), *unmatched_messages(view, frame)]:
+    if "view_unmatched" not in st.session_state:  # about the address as opened, kept for the session
+        st.session_state["view_unmatched"] = unmatched_messages(view, frame)
+    for problem in [*st.session_state.get("view_problems", []), *st.session_state["view_unmatched"]]:
         sidebar.warning(cards.md_escape(problem))
     years_all = (int(frame["year"].min()), int(frame["year"].max())) if len(frame) else (2019, date.today().year)
     sidebar.header("Filters")
+    kinds = sidebar.multiselect(
+        "Kind",
+        KINDS,
+        default=[k for k in view.kinds if k in KINDS],
+        format_func=words.kind,
+        key="w_kinds",
+        placeholder="All kinds",
+    )
     years = view.years or years_all
     years = (max(years[0], years_all[0]), min(years[1], years_all[1]))
     if years[0] > years[1]:
@@ -199,14 +209,6 @@ def sidebar_filters(
         key="w_year_set",
         placeholder="Every year in the range",
         help="Pick single years to show together, e.g. 2019 and 2024.",
-    )
-    kinds = sidebar.multiselect(
-        "Kind",
-        KINDS,
-        default=[k for k in view.kinds if k in KINDS],
-        format_func=words.kind,
-        key="w_kinds",
-        placeholder="All kinds",
     )
     present = sorted({c for codes in frame["participants"] for c in codes})
     countries = sidebar.multiselect(
