@@ -954,8 +954,10 @@ def render_compare(dataset: load.Dataset) -> None:
     events = [by_id[i] for i in chosen]
     for column, event in zip(st.columns(len(events)), events, strict=True):
         with column:
-            st.markdown(f"**{cards.md_escape(maps.event_label(event))}**")
+            # One short line above each map, so the maps line up; the name goes under it.
+            st.markdown(f"**{event.date_start:%-d %b %Y} · {cards.md_escape(words.kind(event.kind))}**")
             render_event_map(event, dataset.places, key=f"compare-map-{event.id}")
+            st.caption(cards.md_escape(event.name))
     st.subheader("Differences")
     st.caption("Each row in words; ⚠ marks values the sources dispute. Counts are as reported.")
     columns, rows = compare.difference_rows(events, dataset.places)

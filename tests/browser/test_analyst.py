@@ -40,7 +40,7 @@ def shown_count(page) -> int:
 
 def test_compare_shows_two_maps_and_the_differences(app_url, offline_browser):
     page = offline_browser.page()
-    page.set_viewport_size({"width": 1400, "height": 1000})
+    page.set_viewport_size({"width": 1400, "height": 2400})  # tall enough for the whole table in the screenshot
     page.goto(f"{app_url}/Compare?events=air-2019-07-23,air-2024-07-24")
     page.get_by_text("Differences").wait_for(timeout=60_000)
     maps = page.locator(MAP_FRAME)
