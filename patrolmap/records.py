@@ -7,6 +7,7 @@ it; so can anything that writes records (release ingest, a draft editor).
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 
 from patrolmap.schema import Event, Place
@@ -17,9 +18,18 @@ def _day(value: date | None) -> str | None:
 
 
 def _plain(value: object) -> object:
-    if isinstance(value, tuple):
-        return list(value)
-    return value.isoformat() if isinstance(value, date) else value
+    """A value as YAML holds it: lists, ISO dates, and mappings for record types (a review)."""
+    if isinstance(value, (tuple, list)):
+        return [_plain(v) for v in value]
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if dataclasses.is_dataclass(value):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if hasattr(value, "model_dump"):  # a pydantic record
+        return _plain(value.model_dump(exclude_none=True))
+    return value
 
 
 def _optional(out: dict, item: object, names: tuple[str, ...]) -> None:
@@ -28,13 +38,7 @@ def _optional(out: dict, item: object, names: tuple[str, ...]) -> None:
         value = getattr(item, name, None)
         if value is None or value == "" or value == () or value == {}:
             continue
-        if isinstance(value, tuple):
-            value = list(value)
-        elif isinstance(value, dict):
-            value = {k: _plain(v) for k, v in value.items()}
-        elif isinstance(value, date):
-            value = value.isoformat()
-        out[name] = value
+        out[name] = _plain(value)
 
 
 def event_record(event: Event) -> dict:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
+from pathlib import Path
 from urllib.parse import urlparse
 
 import streamlit as st
@@ -14,7 +15,6 @@ from streamlit_folium import st_folium
 # importing modules lazily at the same time can be handed a half-initialised module
 # ("cannot import name 'st_folium'", seen under 20 concurrent users in benchmarks/load_test.py).
 from patrolmap import captions, cards, charts, compare, export, load, maps, scale, search, words  # noqa: F401 - scale: maps.build_layers uses it
-from patrolmap.about import citation
 from patrolmap.filters import Filters, analysis_frame, filter_events
 from patrolmap.geocode import locate
 from patrolmap.schema import COUNTRIES, INCIDENT_KINDS, KINDS
@@ -30,6 +30,18 @@ from patrolmap.viewstate import (
 
 MAP_KEY = "patrol_map"
 COMPARE_PAGE_FILE = "pages/6_Compare.py"
+APP_DIR = Path(__file__).resolve().parent.parent
+# (script relative to app.py, label, icon); a page that is not there is not linked.
+NAV_PAGES = (
+    ("app.py", "Home", "🏠"),
+    ("pages/1_Map.py", "Map", "🗺️"),
+    ("pages/2_Timeline.py", "Timeline", "📅"),
+    ("pages/3_Events.py", "Events", "📋"),
+    ("pages/4_Aircraft_and_ships.py", "Aircraft and ships", "✈️"),
+    ("pages/5_About_the_data.py", "About the data", "ℹ️"),
+    ("pages/6_Compare.py", "Compare events", "⚖️"),
+    ("pages/7_Add_from_a_release.py", "Add from a release", "📰"),
+)
 
 
 @st.cache_resource(show_spinner="Loading and checking data/ ...")
@@ -110,20 +122,36 @@ def current_dataset() -> load.Dataset:
 
 def _included_upload():
     upload = st.session_state.get("upload")
-    return upload if upload is not None and st.session_state.get("w_include_upload", True) else None
+    return upload if upload is not None and st.session_state.get("include_upload", True) else None
 
 
 def page_setup(title: str) -> load.Dataset:
     # An emoji favicon is drawn locally; a ":material/...:" one is fetched from Google Fonts.
     st.set_page_config(page_title=f"{title} · Russia–China joint patrols", page_icon="🛩️", layout="wide")
+    render_navigation()
     dataset = load_dataset()
     show_data_errors(dataset.errors)
     render_upload(dataset)
     return current_dataset()
 
 
+def render_navigation() -> None:
+    """The sidebar's page links, with titles in words ("Home", not the file name "app")."""
+    for path, label, icon in NAV_PAGES:
+        if not (APP_DIR / path).exists():
+            continue
+        try:
+            st.sidebar.page_link(path, label=label, icon=icon)
+        except StreamlitPageNotFoundError:
+            break  # a single page run on its own (AppTest.from_file) has no other pages to link
+
+
 def render_upload(dataset: load.Dataset) -> None:
-    """Sidebar: analysts overlay their own events (CSV as exported, YAML, GeoJSON); data/ never changes."""
+    """Sidebar: analysts overlay their own events (CSV as exported, YAML, GeoJSON); data/ never changes.
+
+    The upload lives in the session, not in the file widget, so it stays across pages until the
+    analyst removes it.
+    """
     with st.sidebar.expander("Your own events (overlay)", expanded="upload" in st.session_state):
         file = st.file_uploader(
             "CSV (same columns as the CSV export), YAML or GeoJSON",
@@ -131,22 +159,34 @@ def render_upload(dataset: load.Dataset) -> None:
             key="w_upload",
             help=f"At most {MAX_BYTES // 1_000_000} MB. Checked like the curated data; nothing is saved.",
         )
-        if file is None:
-            st.session_state.pop("upload", None)
+        if file is not None:
+            content = file.getvalue()
+            key = (file.name, len(content), hash(content))
+            if st.session_state.get("upload_key") != key:
+                st.session_state["upload_key"] = key
+                st.session_state["upload_name"] = file.name
+                st.session_state["upload"] = parse_upload(
+                    file.name, content, dataset.places, curated_ids={e.id for e in dataset.events}
+                )
+        upload = st.session_state.get("upload")
+        if upload is None:
             return
-        content = file.getvalue()
-        key = (file.name, len(content), hash(content))
-        if st.session_state.get("upload_key") != key:
-            st.session_state["upload_key"] = key
-            st.session_state["upload"] = parse_upload(
-                file.name, content, dataset.places, curated_ids={e.id for e in dataset.events}
-            )
-        upload = st.session_state["upload"]
-        st.toggle("Include my events in map, charts and exports", value=True, key="w_include_upload")
-        st.caption(f"{len(upload.events)} event(s) loaded from your file, drawn in orange.")
+        st.session_state["w_include_upload"] = st.session_state.get("include_upload", True)
+        st.toggle(
+            "Include my events in map, charts and exports",
+            key="w_include_upload",
+            on_change=lambda: st.session_state.update(include_upload=st.session_state["w_include_upload"]),
+        )
+        st.text(f"{len(upload.events)} event(s) from {st.session_state.get('upload_name', 'your file')}, in orange.")
+        st.button("Remove my events", key="w_remove_upload", on_click=_remove_upload)
     if upload.errors:
         with st.expander(f"⚠️ Your upload: {len(upload.errors)} problem(s); those rows were not loaded", expanded=True):
             st.dataframe(_error_rows(upload.errors), hide_index=True, width="stretch")
+
+
+def _remove_upload() -> None:
+    for key in ("upload", "upload_key", "upload_name", "include_upload"):
+        st.session_state.pop(key, None)
 
 
 def show_data_errors(errors: list[load.DataError]) -> None:
@@ -200,7 +240,9 @@ def sidebar_filters(
     if years[0] > years[1]:
         years = years_all
     if years_all[0] < years_all[1]:
-        years = sidebar.slider("Years", years_all[0], years_all[1], value=years, key="w_years")
+        follow_data_span("w_years", years_all)
+        initial = {} if "w_years" in st.session_state else {"value": years}
+        years = sidebar.slider("Years", years_all[0], years_all[1], key="w_years", **initial)
     present_years = sorted({int(y) for y in frame["year"]}) if len(frame) else []
     year_set = sidebar.multiselect(
         "Only these years",
@@ -325,13 +367,30 @@ def _date_range_input(sidebar, frame, chosen: tuple[date, date] | None) -> tuple
     first, last = frame["date_start"].min().date(), frame["date_end"].max().date()
     value = chosen or (first, last)
     value = (max(value[0], first), min(value[1], last))
-    picked = sidebar.date_input(
-        "Dates", value=value, min_value=first, max_value=last, key="w_dates", format="YYYY-MM-DD"
-    )
+    follow_data_span("w_dates", (first, last))
+    initial = {} if "w_dates" in st.session_state else {"value": value}
+    picked = sidebar.date_input("Dates", min_value=first, max_value=last, key="w_dates", format="YYYY-MM-DD", **initial)
     if not isinstance(picked, (tuple, list)) or len(picked) != 2:
         return chosen  # the analyst has picked only the first day so far
     picked = (picked[0], picked[1])
     return None if picked == (first, last) else picked
+
+
+def follow_data_span(key: str, span: tuple) -> None:
+    """A range widget left at the whole span follows the span when the data grows or shrinks (an
+    upload dated after the curated events must not be hidden by a filter the analyst never set);
+    one the analyst narrowed is clipped to the new span."""
+    before = st.session_state.get(f"{key}_span")
+    st.session_state[f"{key}_span"] = span
+    value = st.session_state.get(key)
+    if before is None or before == span or value is None:
+        return
+    value = tuple(value)
+    if value == tuple(before):
+        st.session_state[key] = span
+    elif len(value) == 2:
+        low, high = max(value[0], span[0]), min(value[1], span[1])
+        st.session_state[key] = (low, high) if low <= high else span
 
 
 def remember_view(view: ViewState) -> None:
@@ -515,39 +574,6 @@ def events_by_id(ids) -> list:
     return [index[i] for i in ids if i in index]
 
 
-def render_home(cov: dict) -> None:
-    st.title("Russia–China joint military patrols")
-    st.markdown(
-        "An open reference map of the joint strategic air patrols Russia and China have flown since July 2019, "
-        "their joint naval patrols since 2021, and the drills they hold with Iran. Every event cites its "
-        "sources; where the Russian, Chinese, Japanese, Korean or US accounts differ, each claim is kept with "
-        "its source. Areas and routes are drawn from descriptions and are **approximate**."
-    )
-    cols = st.columns(4)
-    cols[0].metric("Events", cov["n_events"])
-    cols[1].metric("First", str(cov["first"] or "–"))
-    cols[2].metric("Latest", str(cov["last"] or "–"))
-    cols[3].metric("Sources cited", cov["n_sources"])
-    st.markdown(
-        " · ".join(f"{kind}: **{n}**" for kind, n in cov["by_kind"].items())
-        + f"  \nData version **{cards.md_escape(cov['version'])}**, "
-        f"last reviewed **{cards.md_escape(cov['last_reviewed'])}**; "
-        f"licence: {cards.md_escape(cov['licence'])}."
-    )
-    st.page_link("pages/1_Map.py", label="Open the map", icon=":material/map:")
-    st.subheader("How to cite")
-    st.code(citation(cov), language=None, wrap_lines=True)
-    st.caption(
-        "Works offline: maps, basemap and scripts are served by this app; nothing is fetched from the "
-        "internet unless you choose online tiles or online geocoding."
-    )
-
-
-def render_map_header(n_shown: int, n_all: int, filters: Filters) -> None:
-    st.title("Map of joint patrols")
-    st.markdown(f"**{n_shown}** of {n_all} events shown · {cards.md_escape(filters.describe())}")
-
-
 def apply_map_click(result) -> None:
     """A new click on the map selects its event (an area: its latest event); the same click seen
     again changes nothing, so the picker can still choose another event."""
@@ -583,178 +609,6 @@ def render_selection(result, view: ViewState, dataset: load.Dataset, events: lis
     if chosen:
         with st.container(border=True):
             render_card(cards.event_card(by_id[chosen], dataset.places), chosen)
-
-
-def render_charts(page: str | None, shown, filters: Filters, chart_list: dict) -> None:
-    if page:
-        st.title(page)
-    st.markdown(f"**{len(shown)}** events · {cards.md_escape(filters.describe())}")
-    if shown.empty:
-        st.info("No event matches the filters.")
-        return
-    events = events_by_id(shown["id"])
-    for key, chart in chart_list.items():
-        render_chart(chart, key, events, filters, st.session_state["view"])
-
-
-EVENT_COLUMNS = {
-    "date_start": st.column_config.DateColumn("Start", format="YYYY-MM-DD"),
-    "date_end": st.column_config.DateColumn("End", format="YYYY-MM-DD"),
-    "kind": "Kind",
-    "name": "Event",
-    "participants": "Participants",
-    "aircraft": st.column_config.TextColumn(
-        "Aircraft", help="Sum of reported aircraft counts; a range with ⚠ where sources dispute the total"
-    ),
-    "ships": st.column_config.TextColumn(
-        "Ships", help="Sum of reported ship and submarine counts; a range with ⚠ where sources dispute the total"
-    ),
-    "n_sources": st.column_config.NumberColumn("Sources"),
-    "disputed": st.column_config.TextColumn("Disputed", help="What sources disagree on"),
-    "sources": st.column_config.TextColumn("Sources cited", help="Producers; the card links each source"),
-    "id": "Id",
-}
-
-
-def events_table(shown, q: str = "") -> load.pd.DataFrame:
-    """The Events table in words: kinds and countries named, counts that sources dispute as a range
-    with a mark ('6–17 ⚠'), unknown counts 'not reported'; with a query, the words that matched."""
-    by_id = {e.id: e for e in current_dataset().events}
-
-    def counted(row, column: str, claim_field: str) -> str:
-        event = by_id.get(row["id"])
-        own = row[column]
-        own = None if load.pd.isna(own) else int(own)
-        if event is None:
-            return words.count(own)
-        disputed = claim_field in {f for f, _ in event.disputes}
-        return words.claimed_count(own, event.claims, claim_field, disputed)
-
-    table = shown[list(EVENT_COLUMNS)].assign(
-        participants=shown["participants"].map(words.countries),
-        kind=shown["kind"].map(words.kind),
-        aircraft=[counted(r, "aircraft", "aircraft_total") for _, r in shown.iterrows()],
-        ships=[counted(r, "ships", "ships_total") for _, r in shown.iterrows()],
-        disputed=shown["disputed"].map(
-            lambda text: ", ".join(words.field(f.strip()) for f in str(text).split(",") if f.strip())
-        ),
-    )
-    if q:
-        index = search_index()
-        table.insert(4, "matches", [search.snippet_line(index, i, q) for i in shown["id"]])
-    return table
-
-
-def render_events_table(shown, view: ViewState, dataset: load.Dataset) -> None:
-    st.title("Events")
-    st.markdown(
-        f"**{len(shown)}** events · select a row to open its card, two or more to compare them; click a header to sort."
-    )
-    table = events_table(shown, view.q)
-    config = dict(EVENT_COLUMNS)
-    if "matches" in table:
-        config["matches"] = st.column_config.TextColumn("Matching words", width="large")
-    picked = st.dataframe(
-        table,
-        column_config=config,
-        hide_index=True,
-        width="stretch",
-        on_select="rerun",
-        selection_mode="multi-row",
-        key="events_table",
-    )
-    rows = picked.selection.rows if picked else []
-    ids = [table.iloc[r]["id"] for r in rows]
-    if len(ids) >= 2:
-        render_compare_link(ids, label=f"Compare the {len(ids)} selected events side by side")
-    chosen = ids[0] if ids else (view.event if view.event in set(table["id"]) else "")
-    remember_view(replace(view, event=chosen))
-    if chosen:
-        event = events_by_id([chosen])[0]
-        with st.container(border=True):
-            render_card(cards.event_card(event, current_dataset().places), chosen)
-
-
-def render_catalogue(catalogue: list[dict], assets) -> None:
-    st.title("Aircraft and ships")
-    if not catalogue:
-        st.info("The catalogue data/assets.yaml is empty.")
-    else:
-        rows = [
-            {
-                "type": str(item.get("type", "")),
-                "name": str(item.get("name", "")),
-                "country": str(item.get("country", "")),
-                "role": str(item.get("role", "")),
-                "aliases": ", ".join(str(a) for a in item.get("aliases") or []),
-                "events in filter": int(assets.loc[assets["type_class"] == item.get("type"), "event"].nunique())
-                if len(assets)
-                else 0,
-                "note": str(item.get("note", "")),
-                "source": str((item.get("source") or {}).get("url", "")),
-            }
-            for item in catalogue
-            if isinstance(item, dict)
-        ]
-        st.dataframe(
-            rows,
-            hide_index=True,
-            width="stretch",
-            column_config={"source": st.column_config.LinkColumn("Source")},
-        )
-    if len(assets):
-        st.subheader("Reported in the events in the filter")
-        summary = assets.groupby(["type_class", "country", "role"], dropna=False).agg(
-            events=("event", "nunique"),
-            reported=("count", "sum"),
-            as_reported=("type", lambda t: ", ".join(sorted(set(t)))),
-        )
-        summary = summary.reset_index().assign(
-            country=lambda t: t["country"].map(words.country), role=lambda t: t["role"].map(words.role)
-        )
-        summary = summary.rename(
-            columns={
-                "type_class": "Type",
-                "country": "Country",
-                "role": "Role",
-                "events": "Events",
-                "reported": "Reported (sum of counts)",
-                "as_reported": "Names in the sources",
-            }
-        )
-        st.dataframe(summary, hide_index=True, width="stretch")
-
-
-def render_about(cov: dict, dataset: load.Dataset) -> None:
-    meta = dataset.meta or {}
-    esc = cards.md_escape
-    st.title("About the data")
-    st.markdown(esc(meta.get("description", "")))
-    st.subheader("Coverage")
-    st.markdown(
-        f"**{cov['n_events']}** events from **{cov['first']}** to **{cov['last']}**, "
-        f"**{cov['n_sources']}** source citations, **{cov['n_places']}** gazetteer places. "
-        f"Data version **{esc(cov['version'])}**, last reviewed **{esc(cov['last_reviewed'])}**."
-    )
-    st.dataframe([{"kind": k, "events": n} for k, n in cov["by_kind"].items()], hide_index=True)
-    if meta.get("method"):
-        st.subheader("Method")
-        for line in meta["method"]:
-            st.markdown("- " + esc(line))
-    st.subheader("Licence")
-    st.markdown(esc(cov["licence"]))
-    st.subheader("How to cite")
-    st.code(citation(cov), language=None, wrap_lines=True)
-    if meta.get("changes"):
-        st.subheader("Change log")
-        st.dataframe(meta["changes"], hide_index=True, width="stretch")
-    resources = meta.get("resources") or []
-    if resources:
-        st.subheader("Files and fields")
-        for resource in resources:
-            with st.expander(esc(f"{resource.get('path', '')}: {resource.get('title', '')}")):
-                fields = (resource.get("schema") or {}).get("fields") or []
-                st.dataframe(fields, hide_index=True, width="stretch")
 
 
 def current_page() -> str:
