@@ -121,3 +121,24 @@ def test_event_record_leaves_empty_optional_fields_out(dataset, by_id):
     assert list(record)[:3] == ["id", "kind", "name"] and list(record)[-1] == "sources"
     minimal = records.event_record(dataclasses.replace(by_id["air-2019-07-23"], route=None, claims=(), disputes=()))
     assert "route" not in minimal and "claims" not in minimal
+
+
+# ------------------------------------------------------------------ the page, in AppTest
+
+
+def test_compare_page_draws_a_map_per_event_and_the_table():
+    import json
+
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file("../pages/6_Compare.py", default_timeout=60)
+    at.query_params["events"] = "air-2019-07-23,air-2024-07-24,<b>"
+    at.run()
+    assert not at.exception
+    maps = at.get("component_instance")
+    assert len(maps) == 2
+    for component in maps:
+        assert not any(link.startswith("http") for link in json.loads(component.proto.json_args)["js_links"])
+    html = " ".join(str(element.proto) for element in at.get("html"))
+    assert "Straits transited" in html and "Canada, United States" in html
+    assert any("malformed" in w.value for w in at.warning)  # the <b> id is reported, not shown
