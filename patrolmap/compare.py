@@ -45,8 +45,11 @@ def _assets(event: Event) -> str:
     sides: dict[str, list[str]] = defaultdict(list)
     for asset in event.assets:
         name = f" {asset.name}" if getattr(asset, "name", None) else ""
-        number = words.count(asset.count) if asset.count is not None else "number not reported:"
-        sides[asset.country].append(f"{number} {asset.type}{name} ({words.role(asset.role).casefold()})")
+        role = words.role(asset.role).casefold()
+        if asset.count is None:
+            sides[asset.country].append(f"{asset.type}{name} ({role}, number not reported)")
+        else:
+            sides[asset.country].append(f"{words.count(asset.count)} {asset.type}{name} ({role})")
     if not sides:
         return "no source names the assets"
     return "; ".join(f"{words.country(c)}: {', '.join(items)}" for c, items in sides.items())
