@@ -457,26 +457,25 @@ def render_events_table(shown, view: ViewState, dataset: load.Dataset) -> None:
             render_card(cards.event_card(event, current_dataset().places))
 
 
-def render_catalogue(catalogue: list[dict], assets) -> None:
+def render_catalogue(catalogue: list, assets) -> None:
     st.title("Aircraft and ships")
     if not catalogue:
         st.info("The catalogue data/assets.yaml is empty.")
     else:
         rows = [
             {
-                "type": str(item.get("type", "")),
-                "name": str(item.get("name", "")),
-                "country": str(item.get("country", "")),
-                "role": str(item.get("role", "")),
-                "aliases": ", ".join(str(a) for a in item.get("aliases") or []),
-                "events in filter": int(assets.loc[assets["type_class"] == item.get("type"), "event"].nunique())
+                "type": item.type,
+                "name": item.name,
+                "country": item.country or "",
+                "role": item.role,
+                "aliases": ", ".join(item.aliases),
+                "events in filter": int(assets.loc[assets["type_class"] == item.type, "event"].nunique())
                 if len(assets)
                 else 0,
-                "note": str(item.get("note", "")),
-                "source": str((item.get("source") or {}).get("url", "")),
+                "note": item.note,
+                "source": item.source.url,
             }
             for item in catalogue
-            if isinstance(item, dict)
         ]
         st.dataframe(
             rows,
