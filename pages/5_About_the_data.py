@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from patrolmap import ui
+from patrolmap import tables, ui
 from patrolmap.about import citation, coverage
 from patrolmap.cards import md_escape
 
@@ -19,6 +19,20 @@ st.markdown(
     f"Data version **{md_escape(cov['version'])}**, last reviewed **{md_escape(cov['last_reviewed'])}**."
 )
 st.dataframe([{"kind": k, "events": n} for k, n in cov["by_kind"].items()], hide_index=True)
+included, excluded, not_found = tables.scope_sections(meta.get("scope"))
+if included or excluded:
+    st.subheader("Scope")
+    st.markdown("**Included**")
+    for line in included:
+        st.markdown("- " + md_escape(line))
+    if excluded:
+        st.markdown("**Left out, and why**")
+        st.dataframe(excluded, hide_index=True, width="stretch")
+    for line in not_found:
+        st.caption("Searched for and not found: " + md_escape(line))
+st.subheader("Review of each record")
+st.caption("Each record is checked against its sources; the date and what was checked are kept in the record.")
+st.dataframe(tables.review_rows(dataset.events), hide_index=True, width="stretch")
 if meta.get("method"):
     st.subheader("Method")
     for line in meta["method"]:

@@ -60,3 +60,33 @@ def reported_types(assets: pd.DataFrame) -> pd.DataFrame:
         as_reported=("type", lambda t: ", ".join(sorted(set(t)))),
     )
     return summary.reset_index()
+
+
+def review_rows(events) -> list[dict]:
+    """When each record was last checked against its sources, and what was checked ('' if never)."""
+    rows = []
+    for event in sorted(events, key=lambda e: e.date_start):
+        review = getattr(event, "reviewed", None)
+        rows.append(
+            {
+                "event": event.name,
+                "start": event.date_start.isoformat(),
+                "reviewed": review.date.isoformat() if review else "not yet reviewed",
+                "checked": ", ".join(review.checked) if review else "",
+            }
+        )
+    return rows
+
+
+def scope_sections(scope) -> tuple[list[str], list[dict], list[str]]:
+    """datapackage.yaml's scope as (included lines, excluded {what, why} rows, editions searched for, not found)."""
+    scope = scope if isinstance(scope, dict) else {}
+    included = [str(line) for line in scope.get("included") or []]
+    excluded = [
+        {"left out": str(item.get("what", "")), "why": str(item.get("why", ""))}
+        if isinstance(item, dict)
+        else {"left out": str(item), "why": ""}
+        for item in scope.get("excluded") or []
+    ]
+    not_found = [str(line) for line in scope.get("editions_searched_not_found") or []]
+    return included, excluded, not_found
