@@ -12,6 +12,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 import yaml
+from radon.complexity import cc_visit
 
 from conftest import PLACES, VALID_EVENT
 from patrolmap import schema
@@ -149,7 +150,5 @@ def test_json_schema_and_loader_agree(path, value):
 
 @pytest.mark.parametrize("path", ["patrolmap/schema.py", "patrolmap/load.py", "scripts/build_schema.py"])
 def test_no_function_rates_d_or_worse(path):
-    from radon.complexity import cc_visit
-
     worst = [(b.name, b.complexity) for b in cc_visit((ROOT / path).read_text(encoding="utf-8")) if b.complexity > 20]
     assert worst == []
