@@ -107,18 +107,25 @@ def _data_error(model: type, err: dict, file: str, label: str) -> DataError:
     if err["type"] == "unexpected_keyword_argument":
         known = [name for name in _fields_at(model, path[:-1]) if name not in LOADER_FIELDS]
         return DataError(file, label, ".".join(path), path[-1], "one of " + ", ".join(known), unknown=True)
-    if err["type"] == "expected":
-        expected = ctx["expected"]
-        path += [ctx["at"]] if ctx.get("at") else []
-    elif err["type"] in NATIVE_TEXT_ERRORS:
-        expected = "a non-empty string" if value is None else NATIVE_TEXT_ERRORS[err["type"]]
-    elif err["type"] == "literal_error":
-        expected = _vocabulary_words(ctx["expected"])
-    elif err["type"] in NOT_A_MAPPING:
-        expected = "a mapping of fields"
-    else:  # a check pydantic made itself (e.g. a mapping's key type): its own words
-        expected = err["msg"].removeprefix("Input should be ")
-    return DataError(file, label, ".".join(path) or "(record)", value, expected)
+    if err["type"] == "expected" and ctx.get("at"):
+        path.append(ctx["at"])
+    return DataError(file, label, ".".join(path) or "(record)", value, _expected(err, ctx, value))
+
+
+def _expected(err: dict, ctx: dict, value: object) -> str:
+    """What the field must be, in the loader's words whichever check (ours or pydantic's) failed."""
+    kind = err["type"]
+    if kind == "expected":
+        return ctx["expected"]
+    if kind in NATIVE_TEXT_ERRORS:
+        return "a non-empty string" if value is None else NATIVE_TEXT_ERRORS[kind]
+    if kind == "literal_error":
+        return _vocabulary_words(ctx["expected"])
+    if kind == "invalid_key":  # YAML read an unquoted key as a number, a date or null
+        return "a mapping with text keys (quote the key)"
+    if kind in NOT_A_MAPPING:
+        return "a mapping of fields"
+    return err["msg"].removeprefix("Input should be ")  # a check pydantic made itself, in its own words
 
 
 def _vocabulary_words(expected: str) -> str:

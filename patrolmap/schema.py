@@ -393,11 +393,12 @@ def _names_mapping(value: object, info: ValidationInfo) -> dict:
     """{language code: name in that language}; returned as a plain dict."""
     if _trusted(info) or _absent(value):
         return dict(value or {})
-    if not isinstance(value, dict):
-        fail("a mapping of ISO 639-1 language code to name")
-    for code, name in value.items():
-        _language(code)
-        _text(name)
+    expected = "a mapping of ISO 639-1 language code (en, ru, zh ...) to a non-empty name"
+    if not isinstance(value, dict) or not all(
+        isinstance(code, str) and LANGUAGE_PATTERN.match(code) and isinstance(name, str) and name.strip()
+        for code, name in value.items()
+    ):
+        fail(expected)
     return {code: name.strip() for code, name in value.items()}
 
 
