@@ -700,6 +700,16 @@ class Event(Record):
         return self.date_start.year
 
 
+def responders(event: Event) -> set[str]:
+    """Countries that responded to or reported on the event ("responded or reported"): the actors of
+    response incidents, every incident's responder, and the statement_country of each source whose
+    statement comes from a country that did not take part."""
+    found = {i.actor for i in event.incidents if i.kind in RESPONSE_KINDS}
+    found |= {i.responder for i in event.incidents if i.responder}
+    found |= {s.statement_country for s in event.sources if s.statement_country} - set(event.participants)
+    return found
+
+
 def _check_disputes(claims: tuple, disputes: tuple) -> None:
     """A field whose claims disagree must be listed in disputes, so no conflict hides."""
     values: dict[str, set] = {}
