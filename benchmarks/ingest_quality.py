@@ -84,8 +84,10 @@ def misses(expected: dict, result: dict) -> list[str]:
             if name in LISTS:
                 want, got = items(name, want), items(name, got)
             if want != got:
-                out.append(f"{name}: expected {dict(want) if isinstance(want, Counter) else want!r}, "
-                           f"got {dict(got) if isinstance(got, Counter) else got!r}")
+                out.append(
+                    f"{name}: expected {dict(want) if isinstance(want, Counter) else want!r}, "
+                    f"got {dict(got) if isinstance(got, Counter) else got!r}"
+                )
     return out
 
 
@@ -93,7 +95,7 @@ def table(label: str, rows: list[tuple[dict, dict, float, dict]]) -> dict:
     totals = {name: [0, 0, 0] for name in FIELDS}
     for _, _, _, scores in rows:
         for name, values in scores.items():
-            totals[name] = [a + b for a, b in zip(totals[name], values)]
+            totals[name] = [a + b for a, b in zip(totals[name], values, strict=True)]
     print(f"\n{label}: {len(rows)} texts")
     print(f"{'field':<14}{'precision':>10}{'recall':>9}{'right/stated':>14}")
     overall = [0, 0, 0]
@@ -102,9 +104,13 @@ def table(label: str, rows: list[tuple[dict, dict, float, dict]]) -> dict:
             continue
         overall = [overall[0] + tp, overall[1] + extracted, overall[2] + stated]
         print(f"{name:<14}{_pct(tp, extracted):>10}{_pct(tp, stated):>9}{f'{tp}/{stated}':>14}")
-    print(f"{'overall':<14}{_pct(overall[0], overall[1]):>10}{_pct(overall[0], overall[2]):>9}"
-          f"{f'{overall[0]}/{overall[2]}':>14}")
-    false_drafts = [case["file"] for case, result, _, _ in rows if case["expected"].get("kind") is None and result["kind"]]
+    print(
+        f"{'overall':<14}{_pct(overall[0], overall[1]):>10}{_pct(overall[0], overall[2]):>9}"
+        f"{f'{overall[0]}/{overall[2]}':>14}"
+    )
+    false_drafts = [
+        case["file"] for case, result, _, _ in rows if case["expected"].get("kind") is None and result["kind"]
+    ]
     times = sorted(t for _, _, t, _ in rows)
     print(f"false drafts from non-joint texts: {len(false_drafts)} {false_drafts or ''}")
     print(f"time per text: median {times[len(times) // 2]:.3f} s, max {times[-1]:.3f} s")
@@ -125,13 +131,17 @@ def main() -> int:
     sets: dict[str, list] = {"tuned": [], "held-out": []}
     for case in read_cases():
         result, seconds = run_case(case, dataset)
-        sets["held-out" if case.get("held_out") else "tuned"].append((case, result, seconds, score_case(case["expected"], result)))
+        sets["held-out" if case.get("held_out") else "tuned"].append(
+            (case, result, seconds, score_case(case["expected"], result))
+        )
         if args.details:
             for line in misses(case["expected"], result):
                 print(f"  {case['file']}: {line}")
     summaries = {label: table(label, rows) for label, rows in sets.items() if rows}
     summaries["all"] = table("all", sets["tuned"] + sets["held-out"])
-    ok = summaries["all"]["recall"] >= 0.9 and summaries["all"]["false_drafts"] == 0 and summaries["all"]["max_time"] < 2
+    ok = (
+        summaries["all"]["recall"] >= 0.9 and summaries["all"]["false_drafts"] == 0 and summaries["all"]["max_time"] < 2
+    )
     print("\ntargets (overall >= 90%, no false draft, < 2 s a text):", "met" if ok else "NOT met")
     return 0 if ok else 1
 

@@ -54,12 +54,16 @@ def describe(result: dict) -> str:
         if result.get(name) not in (None, []):
             lines.append(f"  {name}: {result[name]}")
     for asset in result["assets"]:
-        lines.append(f"  asset: {asset['country']} {asset['type']} x{asset['count'] if asset['count'] is not None else '?'}")
+        lines.append(
+            f"  asset: {asset['country']} {asset['type']} x{asset['count'] if asset['count'] is not None else '?'}"
+        )
     for incident in result["incidents"]:
         lines.append(f"  incident: {incident['kind']} by {incident['actor']}")
     if "diff" in result:
         diff = result["diff"]
-        lines.append(f"  diff against {diff['record']}: {len(diff['adds'])} additions, {len(diff['disputes'])} disputes")
+        lines.append(
+            f"  diff against {diff['record']}: {len(diff['adds'])} additions, {len(diff['disputes'])} disputes"
+        )
         for dispute in diff["disputes"]:
             lines.append(f"    dispute {dispute['field']}: {dispute['note']}")
     for gap in result.get("gaps", []):
@@ -88,8 +92,9 @@ def run_ingest(args: argparse.Namespace) -> int:
     wrote = False
     for path in args.files:
         try:
-            result = ingest_file(path, dataset, published=args.published, url=args.url, title=args.title,
-                                 producer=args.producer)
+            result = ingest_file(
+                path, dataset, published=args.published, url=args.url, title=args.title, producer=args.producer
+            )
         except IngestError as exc:
             print(f"error: {exc}", file=sys.stderr)
             status = 1

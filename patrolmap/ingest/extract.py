@@ -33,32 +33,54 @@ RU_MONTHS = {
     "январ": 1, "феврал": 2, "март": 3, "апрел": 4, "ма": 5, "июн": 6,
     "июл": 7, "август": 8, "сентябр": 9, "октябр": 10, "ноябр": 11, "декабр": 12,
 }  # fmt: skip
-EN_MONTH = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
-RU_MONTH = r"(?:январ[ья]|феврал[ья]|марта?|апрел[ья]|ма[йя]|июн[ья]|июл[ья]|августа?|сентябр[ья]|октябр[ья]|ноябр[ья]|декабр[ья])"
+EN_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+)
+RU_MONTH = (
+    r"(?:январ[ья]|феврал[ья]|марта?|апрел[ья]|ма[йя]|июн[ья]|июл[ья]|августа?"
+    r"|сентябр[ья]|октябр[ья]|ноябр[ья]|декабр[ья])"
+)
 ORD = r"(?:st|nd|rd|th)?"
 RANGE = r"\s*(?:-|to|and|until|through|till)\s*"
 DATE_PATTERNS = {
     "en": [
-        re.compile(rf"\b(?P<m1>{EN_MONTH})\.?\s+(?P<d1>\d{{1,2}}){ORD}(?:{RANGE}(?:(?P<m2>{EN_MONTH})\.?\s+)?(?P<d2>\d{{1,2}}){ORD})?(?:,?\s+(?P<y>(?:19|20)\d\d))?\b"),
-        re.compile(rf"\b(?P<d1>\d{{1,2}}){ORD}(?:{RANGE}(?P<d2>\d{{1,2}}){ORD})?\s+(?:of\s+)?(?P<m1>{EN_MONTH})\b(?:,?\s+(?P<y>(?:19|20)\d\d))?"),
+        re.compile(
+            rf"\b(?P<m1>{EN_MONTH})\.?\s+(?P<d1>\d{{1,2}}){ORD}(?:{RANGE}(?:(?P<m2>{EN_MONTH})\.?\s+)?(?P<d2>\d{{1,2}}){ORD})?(?:,?\s+(?P<y>(?:19|20)\d\d))?\b"
+        ),
+        re.compile(
+            rf"\b(?P<d1>\d{{1,2}}){ORD}(?:{RANGE}(?P<d2>\d{{1,2}}){ORD})?\s+(?:of\s+)?(?P<m1>{EN_MONTH})\b(?:,?\s+(?P<y>(?:19|20)\d\d))?"
+        ),
     ],
     "ru": [
-        re.compile(rf"(?:\bс\s+)(?P<d1>\d{{1,2}})\s+(?P<m1>{RU_MONTH})\s+по\s+(?P<d2>\d{{1,2}})\s+(?P<m2>{RU_MONTH})(?:\s+(?P<y>(?:19|20)\d\d))?"),
-        re.compile(rf"\b(?P<d1>\d{{1,2}})(?:\s*(?:-|по|и)\s*(?P<d2>\d{{1,2}}))?\s+(?P<m1>{RU_MONTH})(?:\s+(?P<y>(?:19|20)\d\d))?"),
+        re.compile(
+            rf"(?:\bс\s+)(?P<d1>\d{{1,2}})\s+(?P<m1>{RU_MONTH})\s+по\s+(?P<d2>\d{{1,2}})\s+(?P<m2>{RU_MONTH})(?:\s+(?P<y>(?:19|20)\d\d))?"
+        ),
+        re.compile(
+            rf"\b(?P<d1>\d{{1,2}})(?:\s*(?:-|по|и)\s*(?P<d2>\d{{1,2}}))?\s+(?P<m1>{RU_MONTH})(?:\s+(?P<y>(?:19|20)\d\d))?"
+        ),
     ],
     "cjk": [
-        re.compile(r"(?:(?P<y>(?:19|20)\d\d)年)?(?:(?P<m1>\d{1,2})月)?(?P<d1>\d{1,2})(?:日|号|號)?\s*(?:至|到|~|～|-|から)\s*(?:(?P<m2>\d{1,2})月)?(?P<d2>\d{1,2})(?:日|号|號)(?!本)"),
+        re.compile(
+            r"(?:(?P<y>(?:19|20)\d\d)年)?(?:(?P<m1>\d{1,2})月)?(?P<d1>\d{1,2})(?:日|号|號)?\s*(?:至|到|~|～|-|から)\s*(?:(?P<m2>\d{1,2})月)?(?P<d2>\d{1,2})(?:日|号|號)(?!本)"
+        ),
         re.compile(r"(?:(?P<y>(?:19|20)\d\d)年)?(?:(?P<m1>\d{1,2})月)?(?P<d1>\d{1,2})(?:日|号|號)(?!本)"),
     ],
     "ko": [
-        re.compile(r"(?:(?P<y>(?:19|20)\d\d)년\s*)?(?:(?P<m1>\d{1,2})월\s*)?(?P<d1>\d{1,2})일\s*(?:~|-|부터)\s*(?:(?P<m2>\d{1,2})월\s*)?(?P<d2>\d{1,2})일"),
+        re.compile(
+            r"(?:(?P<y>(?:19|20)\d\d)년\s*)?(?:(?P<m1>\d{1,2})월\s*)?(?P<d1>\d{1,2})일\s*(?:~|-|부터)\s*(?:(?P<m2>\d{1,2})월\s*)?(?P<d2>\d{1,2})일"
+        ),
         re.compile(r"(?:(?P<y>(?:19|20)\d\d)년\s*)?(?:(?P<m1>\d{1,2})월\s*)?(?P<d1>\d{1,2})일(?!간)"),
     ],
 }
 # Days and relative words handed to dateparser with the publication date as its base.
 RELATIVE_PATTERNS = {
-    "en": re.compile(r"\b(?:on\s+|last\s+)?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today)\b"),
-    "ru": re.compile(r"(?:\bв\s+|\bво\s+)(?:понедельник|вторник|среду|четверг|пятницу|субботу|воскресенье)|\bвчера\b|\bсегодня\b"),
+    "en": re.compile(
+        r"\b(?:on\s+|last\s+)?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today)\b"
+    ),
+    "ru": re.compile(
+        r"(?:\bв\s+|\bво\s+)(?:понедельник|вторник|среду|четверг|пятницу|субботу|воскресенье)|\bвчера\b|\bсегодня\b"
+    ),
     "zh": re.compile(r"(?:星期|周|週|礼拜)[一二三四五六日天]|昨天|昨日|今天"),
     "ja": re.compile(r"[月火水木金土日]曜日?|昨日|本日"),
     "ko": re.compile(r"[월화수목금토일]요일|어제|오늘"),
@@ -73,7 +95,20 @@ WEEKDAYS = {
 DATELINE_END = re.compile(r"\s*(?:[-_|:/]|$)")
 YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 DIGITS = re.compile(r"\d+")
-ZH_DIGITS = {"一": 1, "二": 2, "两": 2, "兩": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+ZH_DIGITS = {
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "兩": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+    "十": 10,
+}
 NUMBERING_PATTERNS = {
     "zh": re.compile(r"第\s*([0-9一二三四五六七八九十]+)\s*次"),
     "ja": re.compile(r"第\s*(\d+)\s*回|(\d+)\s*回目"),
@@ -193,7 +228,13 @@ def find_dates(sentence: Sentence, language: str, base: date, published: date | 
             if start is None:
                 continue
             # A dateline ("Wednesday, 23 December 2020") at the very top is the publication date.
-            if published and m.group("y") and m.start() <= 12 and start == published and DATELINE_END.match(sentence.norm, m.end()):
+            if (
+                published
+                and m.group("y")
+                and m.start() <= 12
+                and start == published
+                and DATELINE_END.match(sentence.norm, m.end())
+            ):
                 taken.append((0, m.end()))
                 continue
             taken.append(m.span())
@@ -364,7 +405,11 @@ def find_participants(foreground: list[Sentence], vocab: Vocabulary, result: Ext
     kind_named = any(span.field == "kind" for span in result.spans)
     for sentence in foreground:
         # With no activity named, every country the report is about counts (for the reason given).
-        if kind_named and sentence.index not in asset_sentences and not any(find_phrase(p, sentence) for p in kind_words):
+        if (
+            kind_named
+            and sentence.index not in asset_sentences
+            and not any(find_phrase(p, sentence) for p in kind_words)
+        ):
             continue
         for country, at in countries_in(sentence, vocab):
             if country in candidates:
@@ -509,7 +554,10 @@ def find_places(foreground: list[Sentence], vocab: Vocabulary, result: Extractio
             for start, end in find_phrase(entry.phrase, sentence):
                 if any(start < e and s < end for s, e in taken):
                     continue
-                if any(x in sentence.norm[max(0, start - 4) : end + 6] and _covers(sentence.norm, x, start) for x in exclusions):
+                if any(
+                    x in sentence.norm[max(0, start - 4) : end + 6] and _covers(sentence.norm, x, start)
+                    for x in exclusions
+                ):
                     continue
                 taken.append((start, end))
                 if entry.value in adiz:
@@ -613,7 +661,23 @@ def _number_in(sentence: Sentence, vocab: Vocabulary) -> tuple[int, int, int] | 
         for m in pattern.finditer(sentence.norm):
             digits = next(g for g in m.groups() if g)
             window = sentence.norm[m.end() : m.end() + 16]
-            if any(k in window for k in ("联合", "聯合", "巡航", "共同", "合同", "연합", "순찰", "中俄", "中露", "中ロ", "중러", "중·러")):
+            if any(
+                k in window
+                for k in (
+                    "联合",
+                    "聯合",
+                    "巡航",
+                    "共同",
+                    "合同",
+                    "연합",
+                    "순찰",
+                    "中俄",
+                    "中露",
+                    "中ロ",
+                    "중러",
+                    "중·러",
+                )
+            ):
                 value = _zh_number(digits) if vocab.language == "zh" else int(digits)
                 if value:
                     return value, m.start(), m.end()

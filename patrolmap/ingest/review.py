@@ -126,7 +126,9 @@ def diff_against(extraction: Extraction, event, roles: dict[str, str], accessed:
     for ships, name in ((False, "aircraft_total"), (True, "ships_total")):
         total = aircraft_total(extraction.assets, roles, ships)
         if total is not None:
-            adds.append({"claim": {"field": name, "value": total, "source": sid, "note": "sum of the counts the text gives"}})
+            adds.append(
+                {"claim": {"field": name, "value": total, "source": sid, "note": "sum of the counts the text gives"}}
+            )
             others = {c.value for c in event.claims if c.field == name}
             if others and total not in others and not any(d["field"] == name for d in disputes):
                 disputes.append(
@@ -162,7 +164,8 @@ def diff_against(extraction: Extraction, event, roles: dict[str, str], accessed:
                     "field": "number",
                     "record": recorded_number,
                     "text": extraction.number,
-                    "note": f"{source['producer']} numbers it {extraction.number}; the record's sources {recorded_number}.",
+                    "note": f"{source['producer']} numbers it {extraction.number}; "
+                    f"the record's sources {recorded_number}.",
                 }
             )
         elif recorded_number is not None:
@@ -171,7 +174,14 @@ def diff_against(extraction: Extraction, event, roles: dict[str, str], accessed:
     for incident in extraction.incidents:
         if (incident["kind"], incident["actor"]) not in known:
             adds.append({"incident": incident_entry(incident, extraction, sid)})
-    return {"record": event.id, "file": event.file, "source": source, "adds": adds, "disputes": disputes, "agrees": agrees}
+    return {
+        "record": event.id,
+        "file": event.file,
+        "source": source,
+        "adds": adds,
+        "disputes": disputes,
+        "agrees": agrees,
+    }
 
 
 def incident_entry(incident: dict, extraction: Extraction, sid: str) -> dict:
@@ -210,9 +220,7 @@ def draft_record(extraction: Extraction, events, roles: dict[str, str], accessed
         "date_end": (extraction.date_end or start).isoformat() if start else None,
         "participants": list(extraction.participants),
         "areas": list(extraction.areas),
-        "assets": [
-            {**a, "role": roles.get(a["type"], "other"), "source": sid} for a in extraction.assets
-        ],
+        "assets": [{**a, "role": roles.get(a["type"], "other"), "source": sid} for a in extraction.assets],
         "incidents": [incident_entry(i, extraction, sid) for i in extraction.incidents],
         "summary": draft_summary(extraction, source),
         "claims": ([{"field": "number", "value": extraction.number, "source": sid}] if extraction.number else []),

@@ -100,7 +100,9 @@ def split_sentences(text: str, language: str) -> list[Sentence]:
         stripped = chunk.strip()
         if stripped:
             offset = start + chunk.index(stripped)
-            sentence = Sentence(len(sentences), offset, offset + len(stripped), stripped, norm[offset : offset + len(stripped)])
+            sentence = Sentence(
+                len(sentences), offset, offset + len(stripped), stripped, norm[offset : offset + len(stripped)]
+            )
             if language == "ru":
                 sentence.tokens = [
                     Token(lemma(m.group()), m.start(), m.end(), part_of_speech(m.group()))

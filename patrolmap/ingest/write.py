@@ -46,7 +46,9 @@ def _styled(value, flow: bool = False):
             if key in DATE_KEYS and isinstance(item, str):
                 node[key] = DoubleQuotedScalarString(item)
             else:
-                node[key] = _styled(item, flow=flow or key in ("participants", "areas", "unknown", "value", "waypoints"))
+                node[key] = _styled(
+                    item, flow=flow or key in ("participants", "areas", "unknown", "value", "waypoints")
+                )
         if flow:
             node.fa.set_flow_style()
         return node
