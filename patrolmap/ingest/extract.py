@@ -438,16 +438,23 @@ def find_event_dates(foreground, kind_sentence, dates, result: Extraction) -> No
     """The first stated date, in the kind's sentence first; a written date before a weekday or "today",
     which is often when the statement was made ("the ministry said on Saturday") rather than the activity."""
     ordered = ([kind_sentence] if kind_sentence else []) + [s for s in foreground if s is not kind_sentence]
-    for relative in (False, True):
-        for sentence in ordered:
-            for start, end, a, b, is_relative in dates[sentence.index]:
-                if is_relative != relative:
-                    continue
-                result.date_start = start
-                result.date_end = end or start
-                result.found("date_start", start.isoformat(), sentence, a, b)
-                result.found("date_end", result.date_end.isoformat(), sentence, a, b)
+    for sentence in ordered:
+        for start, end, a, b, is_relative in dates[sentence.index]:
+            if not is_relative:
+                _set_dates(result, sentence, start, end, a, b)
                 return
+    # Only weekdays and "today": each dates a statement, made on or after the activity, so the earliest.
+    relative = [(d[0], s.index, d) for s in ordered for d in dates[s.index] if d[4]]
+    if relative:
+        _, index, (start, end, a, b, _) = min(relative, key=lambda r: (r[0], r[1]))
+        _set_dates(result, next(s for s in ordered if s.index == index), start, end, a, b)
+
+
+def _set_dates(result: Extraction, sentence: Sentence, start: date, end: date | None, a: int, b: int) -> None:
+    result.date_start = start
+    result.date_end = end or start
+    result.found("date_start", start.isoformat(), sentence, a, b)
+    result.found("date_end", result.date_end.isoformat(), sentence, a, b)
 
 
 # ---- assets
@@ -609,10 +616,10 @@ def find_incidents(foreground: list[Sentence], vocab: Vocabulary, result: Extrac
                     responder = adiz_places.get(place) if place else FALLBACK_RESPONDER.get(vocab.language)
                     _add_incident(result, seen, sentence, at, word, kind, actor, responder, place)
                 continue
-            responders = [c for c in named if c not in participants]
-            actor = responders[0] if responders else FALLBACK_RESPONDER.get(vocab.language)
-            if actor:
-                _add_incident(result, seen, sentence, at, word, kind, actor, None, None)
+            responders = [c for c in named if c not in participants] or [FALLBACK_RESPONDER.get(vocab.language)]
+            for actor in responders:
+                if actor:
+                    _add_incident(result, seen, sentence, at, word, kind, actor, None, None)
 
 
 def _adiz_place(sentence: Sentence, vocab: Vocabulary, adiz_places: dict) -> str | None:
