@@ -73,6 +73,14 @@ DATE_PATTERNS = {
         re.compile(r"(?:(?P<y>(?:19|20)\d\d)년\s*)?(?:(?P<m1>\d{1,2})월\s*)?(?P<d1>\d{1,2})일(?!간)"),
     ],
 }
+# A month without a day ("In November, ..."): too vague to date the event, enough to say a sentence
+# speaks of another one.
+MONTH_ONLY = {
+    "en": re.compile(rf"\b(?:in|since|last)\s+(?P<m1>{EN_MONTH})\b(?!\s+\d)(?:,?\s+(?P<y>(?:19|20)\d\d))?"),
+    "ru": re.compile(r"\bв\s+(?P<m1>(?:январ|феврал|март|апрел|ма|июн|июл|август|сентябр|октябр|ноябр|декабр)е)"),
+    "cjk": re.compile(r"(?:(?P<y>(?:19|20)\d\d)年)?(?P<m1>\d{1,2})月(?!\d)"),
+    "ko": re.compile(r"(?:(?P<y>(?:19|20)\d\d)년\s*)?(?P<m1>\d{1,2})월(?!\s*\d)"),
+}
 # Days and relative words handed to dateparser with the publication date as its base.
 RELATIVE_PATTERNS = {
     "en": re.compile(
@@ -194,7 +202,7 @@ def extract(
     if joint:
         result.kind = kind
     else:
-        result.reason = not_joint_reason(kind, kind_sentence, participants, vocab)
+        result.reason = not_joint_reason(kind, foreground, participants, vocab)
     result.participants = participants
     find_event_dates(foreground, kind_sentence, dates, result)
     find_places(foreground, vocab, result)
@@ -239,6 +247,17 @@ def find_dates(sentence: Sentence, language: str, base: date, published: date | 
                 continue
             taken.append(m.span())
             found.append((start, end, m.start(), m.end(), False))
+    vague = MONTH_ONLY.get(key)
+    if vague:
+        for m in vague.finditer(sentence.norm):
+            if any(m.start() < e and s < m.end() for s, e in taken):
+                continue
+            month = _month(m.group("m1"), language)
+            year = m.groupdict().get("y")
+            day = _resolve_day(int(year) if year else None, month, 1, base) if month else None
+            if day:
+                taken.append(m.span())
+                found.append((day, None, m.start(), m.end(), None))
     relative = RELATIVE_PATTERNS.get(language)
     if relative:
         for m in relative.finditer(sentence.norm):
@@ -352,13 +371,25 @@ def mark_background(sentence: Sentence, vocab: Vocabulary, base: date, dates: li
 
 
 def find_kind(foreground: list[Sentence], vocab: Vocabulary, result: Extraction) -> tuple[str | None, Sentence | None]:
+    """The kind named first; a bare "joint patrol" (a headline's) takes the kind a later sentence names."""
+    first = None
     for sentence in foreground:
         for kind, phrases in vocab.kinds:
             for phrase in phrases:
                 spans = find_phrase(phrase, sentence)
-                if spans:
+                if not spans:
+                    continue
+                if kind != "patrol":
+                    if first is not None and first[0] == "patrol" and kind == "exercise":
+                        break  # "exercise" is too loose a word to say what a named patrol was
                     result.found("kind", kind, sentence, *spans[0])
                     return kind, sentence
+                if first is None:
+                    first = (kind, sentence, spans[0])
+                break
+    if first:
+        result.found("kind", first[0], first[1], *first[2])
+        return first[0], first[1]
     return None, None
 
 
@@ -422,11 +453,12 @@ def find_participants(foreground: list[Sentence], vocab: Vocabulary, result: Ext
     return ordered
 
 
-def not_joint_reason(kind, sentence, participants, vocab: Vocabulary) -> str:
+def not_joint_reason(kind, foreground: list[Sentence], participants, vocab: Vocabulary) -> str:
     named = ", ".join(participants) or "no participant country"
     if kind is None:
         return f"no joint patrol or exercise is described (taking part: {named})"
-    if len(participants) == 1 and sentence is not None and contains_any(sentence, vocab.words("services_words")):
+    services = [s for s in foreground if contains_any(s, vocab.words("services_words"))]
+    if len(participants) == 1 and services:
         return (
             f"'joint' here joins several services of one country ({named}); no second country takes part, "
             "so it is not a joint activity"
@@ -440,11 +472,11 @@ def find_event_dates(foreground, kind_sentence, dates, result: Extraction) -> No
     ordered = ([kind_sentence] if kind_sentence else []) + [s for s in foreground if s is not kind_sentence]
     for sentence in ordered:
         for start, end, a, b, is_relative in dates[sentence.index]:
-            if not is_relative:
+            if is_relative is False:
                 _set_dates(result, sentence, start, end, a, b)
                 return
     # Only weekdays and "today": each dates a statement, made on or after the activity, so the earliest.
-    relative = [(d[0], s.index, d) for s in ordered for d in dates[s.index] if d[4]]
+    relative = [(d[0], s.index, d) for s in ordered for d in dates[s.index] if d[4] is True]
     if relative:
         _, index, (start, end, a, b, _) = min(relative, key=lambda r: (r[0], r[1]))
         _set_dates(result, next(s for s in ordered if s.index == index), start, end, a, b)

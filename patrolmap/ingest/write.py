@@ -80,7 +80,8 @@ def render_record(record: dict) -> list[str]:
             if not record[key]:
                 node[key].fa.set_flow_style()
     seq = CommentedSeq([node])
-    return [line[2:] if line.startswith("  ") else line for line in render(seq, 2)]
+    # ruamel indents a top-level sequence by its offset; the data files start records at column 0.
+    return [line[2:] if line.startswith("  ") else line for line in render(seq, 0)]
 
 
 def target_file(data_dir: Path, kind: str, events) -> Path:
