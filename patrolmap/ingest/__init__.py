@@ -101,6 +101,8 @@ def build_result(extraction: Extraction, dataset, accessed: date, reading: Readi
         "source": extraction.source,
         "match": match.id if match else None,
         "evidence": extraction.evidence,
+        # Where each value was read: character offsets into the text read (for HTML, its main text).
+        "spans": [{"field": s.field, "start": s.start, "end": s.end} for s in extraction.spans],
         "reason": extraction.reason,
         "notes": list(reading.notes),
     }

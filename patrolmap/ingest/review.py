@@ -173,7 +173,7 @@ def diff_against(extraction: Extraction, event, roles: dict[str, str], accessed:
     known = {(i.kind, i.actor) for i in event.incidents}
     for incident in extraction.incidents:
         if (incident["kind"], incident["actor"]) not in known:
-            adds.append({"incident": incident_entry(incident, extraction, sid)})
+            adds.append({"incident": incident_entry(incident, extraction.date_start, sid)})
     return {
         "record": event.id,
         "file": event.file,
@@ -184,14 +184,14 @@ def diff_against(extraction: Extraction, event, roles: dict[str, str], accessed:
     }
 
 
-def incident_entry(incident: dict, extraction: Extraction, sid: str) -> dict:
+def incident_entry(incident: dict, day: date | None, sid: str) -> dict:
     entry = {"kind": incident["kind"], "actor": incident["actor"]}
     if incident.get("responder"):
         entry["responder"] = incident["responder"]
     if incident.get("place"):
         entry["place"] = incident["place"]
-    if extraction.date_start:
-        entry["date"] = extraction.date_start.isoformat()
+    if day:
+        entry["date"] = day.isoformat()
     entry["description"] = incident["description"]
     entry["source"] = sid
     return entry
@@ -221,8 +221,10 @@ def draft_record(extraction: Extraction, events, roles: dict[str, str], accessed
         "participants": list(extraction.participants),
         "areas": list(extraction.areas),
         "assets": [{**a, "role": roles.get(a["type"], "other"), "source": sid} for a in extraction.assets],
-        "incidents": [incident_entry(i, extraction, sid) for i in extraction.incidents],
-        "summary": draft_summary(extraction, source),
+        "incidents": [incident_entry(i, extraction.date_start, sid) for i in extraction.incidents],
+        "summary": draft_summary(
+            extraction.kind, extraction.participants, extraction.areas, extraction.assets, source["producer"]
+        ),
         "claims": ([{"field": "number", "value": extraction.number, "source": sid}] if extraction.number else []),
         "unknown": unknown,
         "sources": [source],
@@ -230,15 +232,15 @@ def draft_record(extraction: Extraction, events, roles: dict[str, str], accessed
     return record
 
 
-def draft_summary(extraction: Extraction, source: dict) -> str:
-    assets = ", ".join(
+def draft_summary(kind: str, participants: list, areas: list, assets: list[dict], producer: str) -> str:
+    """A neutral one-line summary of the draft's fields, for the analyst to rewrite."""
+    listed = ", ".join(
         f"{a['count'] if a['count'] is not None else 'an unreported number of'} {a['type']} ({a['country']})"
-        for a in extraction.assets
+        for a in assets
     )
-    areas = ", ".join(extraction.areas) or "areas not stated"
     return (
-        f"Draft read from {source['producer']}: {KIND_LABEL[extraction.kind].lower()} by "
-        f"{' and '.join(extraction.participants)} over {areas}" + (f", with {assets}" if assets else "") + "."
+        f"Draft read from {producer}: {KIND_LABEL[kind].lower()} by {' and '.join(participants)} over "
+        f"{', '.join(areas) or 'areas not stated'}" + (f", with {listed}" if listed else "") + "."
     )
 
 
