@@ -28,11 +28,22 @@ with left:
     pasted = st.text_area("Text of the release or article", height=220, key="w_release_text")
     uploaded = st.file_uploader("…or a page saved from the browser (HTML or text)", type=["html", "htm", "txt"])
 with right:
-    known_date = st.checkbox("I know the publication date", key="w_release_dated")
-    published = st.date_input("Published", value=date.today(), key="w_release_published", disabled=not known_date)
+    published_text = st.text_input(
+        "Publication date (YYYY-MM-DD)",
+        key="w_release_published",
+        help="Weekdays and relative dates in the text are read from it; without it, from the page or today.",
+    )
     url = st.text_input("URL of the page", key="w_release_url", placeholder="https://...")
     producer = st.text_input("Published by", key="w_release_producer", placeholder="e.g. TASS, Xinhua, Kyodo")
     title = st.text_input("Headline (optional)", key="w_release_title")
+
+published = None
+if published_text.strip():
+    try:
+        published = date.fromisoformat(published_text.strip())
+    except ValueError:
+        st.error(f"Publication date must be YYYY-MM-DD, got {md_escape(published_text.strip())}")
+        st.stop()
 
 raw, name = pasted, "pasted text"
 if uploaded is not None:
@@ -51,7 +62,7 @@ try:
     result = ingest_text(
         raw,
         dataset,
-        published=published if known_date else None,
+        published=published,
         url=url.strip() or None,
         title=title.strip() or None,
         producer=producer.strip() or None,
@@ -87,7 +98,9 @@ with review_column:
         disabled=["field", "found in"],
         column_config={
             "accept": st.column_config.CheckboxColumn("accept", help="Untick to reject the value"),
-            "value": st.column_config.TextColumn("value", help="Edit in the same form: 'RUS Tu-95MS 2', 'scramble JPN'"),
+            "value": st.column_config.TextColumn(
+                "value", help="Edit in the same form: 'RUS Tu-95MS 2', 'scramble JPN'"
+            ),
             "found in": st.column_config.TextColumn("found in", width="large"),
         },
     )

@@ -32,18 +32,21 @@ def field_group(name: str) -> str:
 
 def highlighted_html(text: str, spans: list[dict]) -> str:
     """The text, HTML-escaped, with a <mark> (titled by its field) on every place a value was read."""
-    marks = sorted(
-        {(s["start"], s["end"], field_group(s["field"])) for s in spans if s["end"] > s["start"]},
-        key=lambda m: (m[0], -m[1]),
-    )
+    by_span: dict[tuple[int, int], list[str]] = {}
+    for span in spans:
+        if span["end"] > span["start"]:
+            groups = by_span.setdefault((span["start"], span["end"]), [])
+            if field_group(span["field"]) not in groups:
+                groups.append(field_group(span["field"]))
     out, at = [], 0
-    for start, end, group in marks:
-        if start < at:  # overlapping marks (an asset inside a sentence already marked): keep the first
+    for (start, end), groups in sorted(by_span.items(), key=lambda item: (item[0][0], -item[0][1])):
+        if start < at:  # overlapping marks (a value inside one already marked): keep the first
             continue
         out.append(html.escape(text[at:start]))
-        colour = FIELD_COLOURS.get(group, "#eeeeee")
+        colour = FIELD_COLOURS.get(groups[0], "#eeeeee")
+        label = html.escape(" ".join(groups))
         out.append(
-            f'<mark data-field="{html.escape(group)}" title="{html.escape(group)}" '
+            f'<mark data-field="{label}" title="{label}" '
             f'style="background:{colour};padding:0 2px;border-radius:3px">{html.escape(text[start:end])}</mark>'
         )
         at = end
