@@ -1,6 +1,7 @@
 """Release ingest: fixtures in five languages read into record fields, matched or drafted, written."""
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -11,6 +12,8 @@ import pytest
 import yaml
 
 from patrolmap.ingest import IngestError, ingest_file, ingest_text, read_input
+from patrolmap.ingest.present import highlighted_html, review_rows, reviewed_record
+from patrolmap.ingest.review import catalogue_roles
 from patrolmap.ingest.text import find_phrase, make_phrase, split_sentences
 from patrolmap.ingest.write import add_to_record, additions_from_diff, append_record, run_data_tests
 from patrolmap.load import DATA_DIR, load_dataset
@@ -257,3 +260,77 @@ def test_command_errors_name_the_problem(args, message):
     )
     assert proc.returncode != 0 and message in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+@pytest.mark.parametrize(
+    "edit, expected",
+    [
+        # Accept everything as read.
+        ({}, {"assets": {("RUS", "Tu-95MS", None), ("CHN", "H-6K", None)}, "number": 12}),
+        # Reject a value: the asset is left out.
+        ({"assets[1]": {"accept": False}}, {"assets": {("RUS", "Tu-95MS", None)}, "number": 12}),
+        # Edit a value in the same form: a count the analyst knows from elsewhere.
+        ({"assets[0]": {"value": "RUS Tu-95MS 2"}}, {"assets": {("RUS", "Tu-95MS", 2), ("CHN", "H-6K", None)}}),
+        # Reject the numbering: no number claim.
+        ({"number": {"accept": False}}, {"number": None}),
+    ],
+)
+def test_review_accept_edit_reject(edit, expected, dataset):
+    text = (
+        (FIXTURES / "en_air_2023_12_14.txt").read_text().replace("December 14", "March 3").replace("seventh", "twelfth")
+    )
+    result = ingest_text(text, dataset, published=date(2027, 3, 3), url="https://example.org/r", producer="Example")
+    rows = [row | edit.get(row["field"], {}) for row in review_rows(result)]
+    reviewed = reviewed_record(result, rows, result["source"], ACCESSED, catalogue_roles(dataset))
+    assert reviewed.problems == []
+    record = reviewed.record
+    if "assets" in expected:
+        assert {(a["country"], a["type"], a["count"]) for a in record["assets"]} == expected["assets"]
+    if "number" in expected:
+        numbers = [c["value"] for c in record["claims"] if c["field"] == "number"]
+        assert numbers == ([expected["number"]] if expected["number"] else [])
+
+
+@pytest.mark.parametrize(
+    "edit, problem",
+    [
+        ({"date_start": {"value": "3 March"}}, "date_start: must be YYYY-MM-DD, got '3 March'"),
+        ({"assets[0]": {"value": "two bombers"}}, "assets[0]: write it as 'RUS Tu-95MS 2'"),
+        ({"areas[0]": {"accept": False}, "areas[1]": {"accept": False}}, "areas: accept at least one area"),
+    ],
+)
+def test_review_names_each_bad_value(edit, problem, dataset):
+    text = (FIXTURES / "en_air_2023_12_14.txt").read_text().replace("December 14", "March 3")
+    result = ingest_text(text, dataset, published=date(2027, 3, 3), url="https://example.org/r", producer="Example")
+    rows = [row | edit.get(row["field"], {}) for row in review_rows(result)]
+    reviewed = reviewed_record(result, rows, result["source"], ACCESSED, {})
+    assert reviewed.record is None
+    assert any(p.startswith(problem) for p in reviewed.problems), reviewed.problems
+
+
+def test_highlighted_text_is_escaped():
+    text = 'Tu-95MS <img src=x onerror="alert(1)"> [a](https://evil.example)'
+    out = highlighted_html(text, [{"field": "assets[0]", "start": 0, "end": 7}])
+    assert out.count("<mark") == 1 and '<mark data-field="assets"' in out
+    assert "<img" not in out and "&lt;img" in out
+
+
+def test_command_write_on_a_copy_runs_the_data_tests(tmp_path):
+    data = copy_data(tmp_path)
+    release = tmp_path / "release.txt"
+    release.write_text(
+        (FIXTURES / "en_air_2023_12_14.txt").read_text().replace("December 14", "March 3").replace("seventh", "twelfth")
+    )
+    proc = subprocess.run(
+        [sys.executable, "-m", "patrolmap", "ingest", str(release), "--published", "2027-03-03",
+         "--url", "https://example.org/r", "--producer", "Example", "--write"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, "PATROLMAP_DATA_DIR": str(data)},
+    )  # fmt: skip
+    assert "wrote draft air-2027-03-03" in proc.stderr
+    assert "status: draft" in (data / "events" / "air_patrols.yaml").read_text()
+    assert "data tests" in proc.stderr
+    assert (DATA_DIR / "events" / "air_patrols.yaml").read_text().count("air-2027-03-03") == 0  # real data untouched

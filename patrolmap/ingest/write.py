@@ -95,8 +95,8 @@ def target_file(data_dir: Path, kind: str, events) -> Path:
 def append_record(path: Path, record: dict) -> None:
     text = path.read_text(encoding="utf-8") if path.exists() else ""
     lines = render_record(record)
-    joiner = "" if not text else ("\n" if text.endswith("\n\n") else "\n\n" if text.endswith("\n") else "\n\n\n")
-    path.write_text(text + joiner + "\n".join(lines) + "\n", encoding="utf-8")
+    head = text.rstrip("\n") + "\n\n" if text.strip() else text  # one blank line between records
+    path.write_text(head + "\n".join(lines) + "\n", encoding="utf-8")
 
 
 def add_to_record(path: Path, record_id: str, additions: dict[str, list[dict]]) -> None:
