@@ -191,9 +191,11 @@ def test_new_event_gives_a_draft_the_loader_accepts(tmp_path, dataset):
     assert draft["sources"][0]["language"] == "en"
     data = copy_data(tmp_path)
     append_record(data / "events" / "air_patrols.yaml", draft)
-    loaded = load_dataset(data)
+    loaded = load_dataset(data, show_drafts=True)
     assert not loaded.errors, loaded.errors
-    assert "air-2027-03-03" in {e.id for e in loaded.events}
+    assert next(e for e in loaded.events if e.id == "air-2027-03-03").status == "draft"
+    refused = load_dataset(data)  # never shown as curated until accepted
+    assert [(e.record, e.field) for e in refused.errors] == [("id=air-2027-03-03", "status")]
 
 
 def copy_data(tmp_path: Path) -> Path:
@@ -332,5 +334,6 @@ def test_command_write_on_a_copy_runs_the_data_tests(tmp_path):
     )  # fmt: skip
     assert "wrote draft air-2027-03-03" in proc.stderr
     assert "status: draft" in (data / "events" / "air_patrols.yaml").read_text()
-    assert "data tests" in proc.stderr
+    assert "data tests" in proc.stderr and "delete its `status: draft` line" in proc.stderr
+    assert proc.returncode == 0, proc.stderr
     assert (DATA_DIR / "events" / "air_patrols.yaml").read_text().count("air-2027-03-03") == 0  # real data untouched

@@ -11,8 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 
-import dateparser
+from dateparser.date import DateDataParser
 
 from patrolmap.ingest.text import (
     Sentence,
@@ -101,6 +102,8 @@ WEEKDAYS = {
     "ko": ["월", "화", "수", "목", "금", "토", "일"],
 }
 DATELINE_END = re.compile(r"\s*(?:[-_|:/]|$)")
+WEEKDAY_REFERENCE = date(2024, 1, 3)  # a Wednesday: every other weekday parses to the days before it
+RELATIVE_SETTINGS = {"RELATIVE_BASE": datetime(2024, 1, 3), "PREFER_DATES_FROM": "past"}
 YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 DIGITS = re.compile(r"\d+")
 ZH_DIGITS = {
@@ -327,16 +330,26 @@ def _resolve_day(year: int | None, month: int | None, day: int, base: date, ahea
 
 
 def _relative_date(words: str, language: str, base: date) -> date | None:
+    """A weekday or relative day read by dateparser, counted back from the publication date."""
+    named_weekday = None
     for number, stem in enumerate(WEEKDAYS[language]):
-        weekday_named = stem in words if language in ("en", "ru") else _cjk_weekday(words, stem, language)
-        if weekday_named and number == base.weekday():
-            return base  # "said on Wednesday" in a text of Wednesday is that day, not a week before
-    parsed = dateparser.parse(
-        words,
-        languages=[language],
-        settings={"RELATIVE_BASE": datetime(base.year, base.month, base.day), "PREFER_DATES_FROM": "past"},
-    )
-    return parsed.date() if parsed else None
+        if (stem in words) if language in ("en", "ru") else _cjk_weekday(words, stem, language):
+            named_weekday = number
+    if named_weekday is not None and named_weekday == base.weekday():
+        return base  # "said on Wednesday" in a text of Wednesday is that day, not a week before
+    # dateparser.parse builds a parser each call (seconds under load): one parser per language, reading
+    # against one reference day; the result is moved to the publication date.
+    parsed = date_parser(language).get_date_data(words).date_obj
+    if parsed is None:
+        return None
+    if named_weekday is not None:
+        return base - timedelta(days=(base.weekday() - parsed.weekday()) % 7 or 7)
+    return base + (parsed.date() - WEEKDAY_REFERENCE)
+
+
+@lru_cache(maxsize=8)
+def date_parser(language: str) -> DateDataParser:
+    return DateDataParser(languages=[language], settings=RELATIVE_SETTINGS)
 
 
 def _cjk_weekday(words: str, stem: str, language: str) -> bool:

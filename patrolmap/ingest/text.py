@@ -121,7 +121,7 @@ class Phrase:
     text: str
     language: str
     lemmas: tuple[str, ...] = ()
-    pattern: re.Pattern | None = None
+    whole_words: bool = False  # Latin or Cyrillic spelling: matched only between non-letters
 
     @property
     def length(self) -> int:
@@ -133,20 +133,38 @@ def make_phrase(text: str, language: str, by_lemma: bool = False) -> Phrase:
     if language == "ru" and by_lemma:
         return Phrase(norm, language, tuple(lemma(w) for w in WORD.findall(norm)))
     if re.search(r"[a-z0-9а-я]", norm) and not re.search(r"[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7a3]", norm):
-        # Latin or Cyrillic spelling: whole words only ("H-6" is not inside "H-6K"; "pla" not inside "plan");
-        # an English plural still matches ("joint patrols").
-        body = re.escape(norm).replace(r"\ ", r"\s+")
-        # Boundaries are Latin/Cyrillic letters and digits only: "のH6爆撃機" still has "H6" in it.
-        return Phrase(norm, language, pattern=re.compile(rf"(?<![0-9a-zа-я-]){body}(?:s|es)?(?![0-9a-zа-я])"))
+        # Latin or Cyrillic spelling: whole words only ("H-6" is not inside "H-6K"; "pla" not inside "plan").
+        return Phrase(re.sub(r"\s+", " ", norm), language, whole_words=True)
     return Phrase(norm, language)
+
+
+def _is_word_char(char: str) -> bool:
+    # Only Latin/Cyrillic letters and digits bound a word: "のH6爆撃機" still has "H6" in it.
+    return char.isascii() and char.isalnum() or "а" <= char <= "я"
+
+
+def _whole_word_spans(text: str, norm: str) -> list[tuple[int, int]]:
+    spans, at = [], norm.find(text)
+    while at >= 0:
+        end = at + len(text)
+        for plural in ("es", "s", ""):  # an English plural still matches ("joint patrols")
+            if norm.startswith(plural, end):
+                end_with = end + len(plural)
+                before = norm[at - 1] if at else " "
+                after = norm[end_with] if end_with < len(norm) else " "
+                if not _is_word_char(before) and before != "-" and not _is_word_char(after):
+                    spans.append((at, end_with))
+                    break
+        at = norm.find(text, at + 1)
+    return spans
 
 
 def find_phrase(phrase: Phrase, sentence: Sentence) -> list[tuple[int, int]]:
     """(start, end) offsets within the sentence of each occurrence."""
     if phrase.lemmas:
         return _find_lemmas(phrase.lemmas, sentence.tokens)
-    if phrase.pattern is not None:
-        return [(m.start(), m.end()) for m in phrase.pattern.finditer(sentence.norm)]
+    if phrase.whole_words:
+        return _whole_word_spans(phrase.text, sentence.norm)
     spans, at = [], sentence.norm.find(phrase.text)
     while at >= 0 and phrase.text:
         spans.append((at, at + len(phrase.text)))
