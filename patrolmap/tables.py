@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from patrolmap import search, words
+from patrolmap.schema import CatalogueEntry
 
 EVENT_TABLE_COLUMNS = [
     "date_start",
@@ -51,21 +52,20 @@ def events_table(
     return table
 
 
-def catalogue_rows(catalogue: list[dict], assets: pd.DataFrame) -> list[dict]:
+def catalogue_rows(catalogue: list[CatalogueEntry], assets: pd.DataFrame) -> list[dict]:
     """One row per catalogued type, with how many events in the filter reported it."""
     return [
         {
-            "type": str(item.get("type", "")),
-            "name": str(item.get("name", "")),
-            "country": words.country(str(item.get("country") or "")) or "several",
-            "role": words.role(str(item.get("role", ""))),
-            "aliases": ", ".join(str(a) for a in item.get("aliases") or []),
-            "events in filter": _events_with_type(assets, item.get("type")),
-            "note": str(item.get("note", "")),
-            "source": str((item.get("source") or {}).get("url", "")),
+            "type": item.type,
+            "name": item.name,
+            "country": words.country(item.country) if item.country else "several",
+            "role": words.role(item.role),
+            "aliases": ", ".join(item.aliases),
+            "events in filter": _events_with_type(assets, item.type),
+            "note": item.note,
+            "source": item.source.url,
         }
         for item in catalogue
-        if isinstance(item, dict)
     ]
 
 
