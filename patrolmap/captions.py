@@ -10,8 +10,8 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
-from patrolmap import about
-from patrolmap.filters import Filters
+from patrolmap import about, words
+from patrolmap.filters import Filters, years_text
 from patrolmap.schema import Event
 
 DATASET_TITLE = "Russia–China joint military patrols"
@@ -21,6 +21,8 @@ GEOMETRY_NOTE = (
 )
 SOURCES_SHOWN = 6  # producers named in a caption before "and N others"
 SOURCES_LINE_MAX = 240  # characters; a caption is not a bibliography
+NO_PERMALINK = "Link to this view: none (no public address is set for this app)"
+PAIR = ("RUS", "CHN")  # the two countries every title is about
 
 
 @dataclass(frozen=True)
@@ -93,9 +95,57 @@ def caption_lines(caption: Caption) -> list[str]:
         f"generated {caption.generated.isoformat()}",
         caption.sources_line,
     ]
-    if caption.permalink:
-        lines.append(f"View: {caption.permalink}")
+    lines.append(f"View: {caption.permalink}" if caption.permalink else NO_PERMALINK)
     return lines
+
+
+def caption_text(caption: Caption) -> str:
+    """The caption as a text file, for delivery beside an image exported without it."""
+    return "\n".join([*caption_lines(caption), GEOMETRY_NOTE]) + "\n"
+
+
+def view_title(filters: Filters | None, events: list[Event], subject: str = "") -> str:
+    """The title of an export, in words, from the view: 'Russia–China joint naval patrols, 2023'.
+
+    subject names what a chart shows ("events per year, by kind"); the map has none. Years come
+    from the filter, or else from the events shown.
+    """
+    filters = filters or Filters()
+    kinds = [words.kind_plural(k) for k in filters.kinds]
+    what = _join_words(kinds) if kinds else "patrols and exercises"
+    others = [c for c in filters.countries if c not in PAIR]
+    head = "Russia–China joint " + what
+    if others:
+        head += " with " + _join_words([words.country(c) for c in others], "or")
+    if filters.responders:
+        head += " responded to or reported by " + _join_words([words.country(c) for c in filters.responders], "or")
+    if filters.incidents:
+        head += " with " + _join_words([words.incident_plural(k) for k in filters.incidents], "or")
+    if filters.text:
+        head += f" matching “{filters.text}”"
+    head += ", " + _period(filters, events)
+    return f"{head}: {subject}" if subject else head
+
+
+def _period(filters: Filters, events: list[Event]) -> str:
+    if filters.dates:
+        low, high = filters.dates
+        return f"{low:%-d %b %Y} – {high:%-d %b %Y}"
+    years = set(filters.year_set)
+    if filters.years:
+        span = set(range(filters.years[0], filters.years[1] + 1))
+        years = years & span if years else span
+    if not years:
+        years = {e.date_start.year for e in events}
+    if not years:
+        return "no events"
+    if len(years) > 2 and max(years) - min(years) + 1 == len(years):
+        return f"{min(years)}–{max(years)}"
+    return years_text(years)
+
+
+def _join_words(items: list[str], last: str = "and") -> str:
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} {last} {items[-1]}"
 
 
 def citation_text(caption: Caption) -> str:

@@ -5,9 +5,16 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from patrolmap.schema import COUNTRIES, KIND_LABELS
+from patrolmap import words
+from patrolmap.schema import COUNTRIES
 
-KIND_COLORS = {"Air patrol": "#b2182b", "Naval patrol": "#2166ac", "Exercise": "#1a7a4c"}
+KIND_COLORS = {
+    "Air patrol": "#b2182b",
+    "Naval patrol": "#2166ac",
+    "Submarine patrol": "#053061",
+    "Coast-guard patrol": "#4393c3",
+    "Exercise": "#1a7a4c",
+}
 
 
 def _kind_scale() -> alt.Scale:
@@ -15,7 +22,7 @@ def _kind_scale() -> alt.Scale:
 
 
 def events_per_year(frame: pd.DataFrame, title: str = "Joint events per year, by kind") -> alt.Chart:
-    data = frame.assign(kind_label=frame["kind"].map(KIND_LABELS)).groupby(["year", "kind_label"]).size()
+    data = frame.assign(kind_label=frame["kind"].map(words.kind)).groupby(["year", "kind_label"]).size()
     data = data.rename("events").reset_index()
     return (
         alt.Chart(data, title=title)
@@ -24,7 +31,11 @@ def events_per_year(frame: pd.DataFrame, title: str = "Joint events per year, by
             x=alt.X("year:O", title="Year"),
             y=alt.Y("events:Q", title="Events", axis=alt.Axis(tickMinStep=1)),
             color=alt.Color("kind_label:N", title="Kind", scale=_kind_scale()),
-            tooltip=["year:O", alt.Tooltip("kind_label:N", title="Kind"), "events:Q"],
+            tooltip=[
+                alt.Tooltip("year:O", title="Year"),
+                alt.Tooltip("kind_label:N", title="Kind"),
+                alt.Tooltip("events:Q", title="Events"),
+            ],
         )
         .properties(width=560, height=260)
     )
@@ -44,34 +55,75 @@ def participation_per_year(frame: pd.DataFrame, title: str = "Events per year, b
             xOffset=alt.XOffset("country:N"),
             y=alt.Y("events:Q", title="Events", axis=alt.Axis(tickMinStep=1)),
             color=alt.Color("country:N", title="Country"),
-            tooltip=["year:O", "country:N", "events:Q"],
+            tooltip=[
+                alt.Tooltip("year:O", title="Year"),
+                alt.Tooltip("country:N", title="Country"),
+                alt.Tooltip("events:Q", title="Events"),
+            ],
         )
         .properties(width=560, height=260)
     )
 
 
+TIMELINE_SELECTION = "event_pick"  # the selection's name: st.altair_chart(on_select=...) reports it
+
+
 def event_timeline(frame: pd.DataFrame, title: str = "Timeline of all events") -> alt.Chart:
+    """One row per event, a bar from its first to its last day, labelled with its name; hover names
+    it, a click selects it (selection TIMELINE_SELECTION, field id) so the page can open its card."""
     data = frame.assign(
-        kind_label=frame["kind"].map(KIND_LABELS),
+        kind_label=frame["kind"].map(words.kind),
         start=frame["date_start"].dt.strftime("%Y-%m-%d"),
         end=(frame["date_end"] + pd.Timedelta(days=1)).dt.strftime("%Y-%m-%d"),
-    )[["id", "name", "kind_label", "start", "end"]]
-    return (
-        alt.Chart(data, title=title)
-        .mark_tick(thickness=3, size=24)
+        days=(frame["date_end"] - frame["date_start"]).dt.days + 1,
+        label=frame["name"].astype(str) + "  (" + frame["date_start"].dt.strftime("%b %Y") + ")",
+    )[["id", "name", "kind_label", "start", "end", "days", "label", "date_start"]].sort_values("date_start")
+    data = data.drop(columns="date_start")
+    pick = alt.selection_point(name=TIMELINE_SELECTION, fields=["id"], on="click", clear="dblclick")
+    order = list(data["id"])
+    base = alt.Chart(data).encode(
+        y=alt.Y("id:N", sort=order, title=None, axis=None),
+        tooltip=[
+            alt.Tooltip("name:N", title="Event"),
+            alt.Tooltip("kind_label:N", title="Kind"),
+            alt.Tooltip("start:T", title="Start", format="%d %b %Y"),
+            alt.Tooltip("days:Q", title="Days"),
+        ],
+    )
+    # A one-day patrol would be a hairline at this scale: bars are at least a few pixels wide.
+    bars = (
+        base.mark_bar(height=12, cornerRadius=2, strokeWidth=3)
         .encode(
             x=alt.X("start:T", title="Date", axis=alt.Axis(format="%Y", tickCount="year")),
-            y=alt.Y("kind_label:N", title=None, sort=list(KIND_COLORS), axis=alt.Axis(labelLimit=200)),
-            color=alt.Color("kind_label:N", title="Kind", scale=_kind_scale(), legend=None),
-            tooltip=[alt.Tooltip("name:N", title="Event"), alt.Tooltip("start:T", title="Start"), "id:N"],
+            x2="end:T",
+            color=alt.Color("kind_label:N", title="Kind", scale=_kind_scale(), legend=alt.Legend(orient="top")),
+            stroke=alt.Stroke("kind_label:N", scale=_kind_scale(), legend=alt.Legend(orient="top")),
+            opacity=alt.condition(pick, alt.value(1.0), alt.value(0.35)),
         )
-        .properties(width=560, height=alt.Step(40))
+        .add_params(pick)
     )
+    labels = base.mark_text(align="left", baseline="middle", dx=6, fontSize=10, color="#333").encode(
+        x="end:T", text="label:N"
+    )
+    return alt.layer(bars, labels, title=title).properties(width=720, height=alt.Step(16))
+
+
+def picked_event(selection_state) -> str:
+    """The event id a click on the timeline selected (st.altair_chart's on_select state), or ''."""
+    try:
+        points = (selection_state or {}).get("selection", {}).get(TIMELINE_SELECTION) or []
+    except AttributeError:
+        return ""
+    for point in points if isinstance(points, list) else []:
+        if isinstance(point, dict) and isinstance(point.get("id"), str):
+            return point["id"]
+    return ""
 
 
 def assets_per_year(assets: pd.DataFrame, title: str = "Aircraft and ships by type and year") -> alt.Chart:
     """A heatmap: rows are catalogue types, cells the number of events in which each took part."""
     data = assets.groupby(["type_class", "role", "year"]).agg(events=("event", "nunique")).reset_index()
+    data = data.assign(role_label=data["role"].map(words.role))
     order = data.groupby("type_class")["events"].sum().sort_values(ascending=False).index.tolist()
     return (
         alt.Chart(data, title=title)
@@ -80,7 +132,12 @@ def assets_per_year(assets: pd.DataFrame, title: str = "Aircraft and ships by ty
             x=alt.X("year:O", title="Year"),
             y=alt.Y("type_class:N", title=None, sort=order, axis=alt.Axis(labelLimit=260, labelOverlap=False)),
             color=alt.Color("events:Q", title="Events", scale=alt.Scale(scheme="blues")),
-            tooltip=[alt.Tooltip("type_class:N", title="Type"), "role:N", "year:O", "events:Q"],
+            tooltip=[
+                alt.Tooltip("type_class:N", title="Type"),
+                alt.Tooltip("role_label:N", title="Role"),
+                alt.Tooltip("year:O", title="Year"),
+                alt.Tooltip("events:Q", title="Events"),
+            ],
         )
         .properties(width=420, height=alt.Step(20))
     )

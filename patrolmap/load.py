@@ -8,6 +8,7 @@ silently: callers get (records, errors) and show both.
 from __future__ import annotations
 
 import os
+import re
 import typing
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,7 +18,9 @@ import yaml
 from pydantic import TypeAdapter, ValidationError
 
 from patrolmap.schema import (
+    COUNTRIES,
     LOADER_FIELDS,
+    MAX_TEXT,
     MISSING,
     CatalogueEntry,
     DrillAliases,
@@ -32,6 +35,12 @@ DATA_DIR = Path(os.environ.get("PATROLMAP_DATA_DIR") or Path(__file__).resolve()
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # pydantic error types meaning "this should have been a mapping of fields".
 NOT_A_MAPPING = {"dataclass_type", "dataclass_exact_type", "dataclass_args_type", "dict_type"}
+# pydantic's own text checks (schema.Text) in the loader's words.
+NATIVE_TEXT_ERRORS = {
+    "string_type": "a string",
+    "string_too_short": "a non-empty string",
+    "string_too_long": f"at most {MAX_TEXT} characters",
+}
 DRAFT_EXPECTED = "absent in data/ (a draft loads only with load_dataset(show_drafts=True))"
 
 
@@ -98,14 +107,33 @@ def _data_error(model: type, err: dict, file: str, label: str) -> DataError:
     if err["type"] == "unexpected_keyword_argument":
         known = [name for name in _fields_at(model, path[:-1]) if name not in LOADER_FIELDS]
         return DataError(file, label, ".".join(path), path[-1], "one of " + ", ".join(known), unknown=True)
-    if err["type"] == "expected":
-        expected = ctx["expected"]
-        path += [ctx["at"]] if ctx.get("at") else []
-    elif err["type"] in NOT_A_MAPPING:
-        expected = "a mapping of fields"
-    else:  # a check pydantic made itself (e.g. a mapping's key type): its own words
-        expected = err["msg"].removeprefix("Input should be ")
-    return DataError(file, label, ".".join(path) or "(record)", value, expected)
+    if err["type"] == "expected" and ctx.get("at"):
+        path.append(ctx["at"])
+    return DataError(file, label, ".".join(path) or "(record)", value, _expected(err, ctx, value))
+
+
+def _expected(err: dict, ctx: dict, value: object) -> str:
+    """What the field must be, in the loader's words whichever check (ours or pydantic's) failed."""
+    kind = err["type"]
+    if kind == "expected":
+        return ctx["expected"]
+    if kind in NATIVE_TEXT_ERRORS:
+        return "a non-empty string" if value is None else NATIVE_TEXT_ERRORS[kind]
+    if kind == "literal_error":
+        return _vocabulary_words(ctx["expected"])
+    if kind == "invalid_key":  # YAML read an unquoted key as a number, a date or null
+        return "a mapping with text keys (quote the key)"
+    if kind in NOT_A_MAPPING:
+        return "a mapping of fields"
+    return err["msg"].removeprefix("Input should be ")  # a check pydantic made itself, in its own words
+
+
+def _vocabulary_words(expected: str) -> str:
+    """pydantic's "'a', 'b' or 'c'" in the loader's words (countries by the table's name)."""
+    words = re.findall(r"'([^']*)'", expected)
+    if set(words) == set(COUNTRIES):
+        return "an ISO 3166 alpha-3 code from schema.COUNTRIES"
+    return "one of " + ", ".join(sorted(words))
 
 
 def _fields_at(model: type, path: list[str]) -> list[str]:

@@ -42,13 +42,11 @@ PARTICIPANT_COLORS = {
 }
 OTHER_COLOR = "#5b4a8b"
 UPLOAD_COLOR = "#e08214"
-# submarine and coast-guard patrols (record format v0.2) drawn as naval ones until the layers
-# module gives them their own style: without an entry the Map page raised KeyError.
 KIND_DASH = {
     "air_patrol": None,
     "naval_patrol": "10 6",
-    "submarine_patrol": "10 6",
-    "coast_guard_patrol": "10 6",
+    "submarine_patrol": "10 4 2 4",
+    "coast_guard_patrol": "6 3",
     "exercise": "2 6",
 }
 KIND_WEIGHT = dict.fromkeys(KIND_DASH, 3)

@@ -15,16 +15,17 @@ import math
 import re
 from dataclasses import field as dataclass_field
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from urllib.parse import urlparse
 
 from pydantic import (
+    BeforeValidator,
     ConfigDict,
     Field,
     PlainValidator,
+    StringConstraints,
     ValidationInfo,
     WithJsonSchema,
-    WrapValidator,
     field_validator,
     model_validator,
 )
@@ -226,12 +227,6 @@ def _day(value: object, required: bool = True) -> date | None:
     fail("a date YYYY-MM-DD")
 
 
-def _country(value: object) -> str:
-    if not isinstance(value, str) or value not in COUNTRIES:
-        fail("an ISO 3166 alpha-3 code from schema.COUNTRIES")
-    return value
-
-
 def _optional(check):
     return lambda value: None if _absent(value) else check(value)
 
@@ -298,18 +293,12 @@ def _language(value: object) -> str:
 
 
 def one_of(vocabulary, optional: bool = False) -> object:
-    """A field whose value is one word of a vocabulary (a tuple, or a dict's keys)."""
-    words = tuple(vocabulary)
+    """A field whose value is one word of a vocabulary (a tuple, or a dict's keys).
 
-    def check(value: object) -> str | None:
-        if optional and _absent(value):
-            return None
-        if not isinstance(value, str) or value not in words:
-            fail("one of " + ", ".join(sorted(words)))
-        return value
-
-    schema: dict = {"enum": list(words)}
-    return _typed(check, {"anyOf": [schema, {"type": "null"}]} if optional else schema)
+    A native Literal, not a Python check: vocabulary fields are the most frequent, and load.py
+    words pydantic's literal_error as "one of ..." like every other expected value."""
+    words = Literal[tuple(vocabulary)]
+    return words | None if optional else words
 
 
 def _member(value: object, info: ValidationInfo, key: str, expected: str) -> str:
@@ -345,9 +334,9 @@ def _cited(value: object, info: ValidationInfo) -> str:
 def items(item_type: object, required: bool = False, min_items: int = 0) -> object:
     """A YAML list read into a tuple of item_type; required lists must not be empty."""
 
-    def check(value: object, handler, info: ValidationInfo) -> object:
-        if _trusted(info):  # records built by code pass as built (e.g. disputes as (field, note) pairs)
-            return tuple(value)
+    def check(value: object, info: ValidationInfo) -> object:
+        if _trusted(info):
+            return value
         if _absent(value):
             if required:
                 fail("a non-empty list")
@@ -356,21 +345,21 @@ def items(item_type: object, required: bool = False, min_items: int = 0) -> obje
             fail("a list")
         if required and not value:
             fail("a non-empty list")
-        return handler(value)
+        return value
 
     extra = {"minItems": max(min_items, 1 if required else 0)} if required or min_items else {}
-    return Annotated[tuple[item_type, ...], WrapValidator(check), Field(json_schema_extra=extra or None)]
+    return Annotated[tuple[item_type, ...], BeforeValidator(check), Field(json_schema_extra=extra or None)]
 
 
 DATE_SCHEMA = {"type": "string", "pattern": DATE_PATTERN.pattern, "format": "date"}
-Text = _typed(_text, {"type": "string", "minLength": 1, "maxLength": MAX_TEXT})
+# Native constraints, not a Python check: text is the most frequent field (load.py words the errors).
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_TEXT)]
 OptionalText = _typed(lambda v: _text(v, required=False), {"type": ["string", "null"], "maxLength": MAX_TEXT})
 RecordId = _typed(_record_id, {"type": "string", "pattern": ID_PATTERN.pattern})
 Day = _typed(_day, DATE_SCHEMA, date)
 OptionalDay = _typed(lambda v: _day(v, required=False), {"anyOf": [DATE_SCHEMA, {"type": "null"}]}, date | None)
-COUNTRY_SCHEMA = {"type": "string", "enum": list(COUNTRIES)}
-Country = _typed(_country, COUNTRY_SCHEMA)
-OptionalCountry = _typed(_optional(_country), {"anyOf": [COUNTRY_SCHEMA, {"type": "null"}]}, str | None)
+Country = one_of(COUNTRIES)
+OptionalCountry = one_of(COUNTRIES, optional=True)
 Language = _typed(_optional(_language), {"type": ["string", "null"], "pattern": LANGUAGE_PATTERN.pattern}, str | None)
 StringItem = _typed(_string_item, {"type": "string", "minLength": 1})
 Url = _typed(_url, {"type": "string", "pattern": '^https?://[^ <>"`]+$'})
@@ -404,11 +393,12 @@ def _names_mapping(value: object, info: ValidationInfo) -> dict:
     """{language code: name in that language}; returned as a plain dict."""
     if _trusted(info) or _absent(value):
         return dict(value or {})
-    if not isinstance(value, dict):
-        fail("a mapping of ISO 639-1 language code to name")
-    for code, name in value.items():
-        _language(code)
-        _text(name)
+    expected = "a mapping of ISO 639-1 language code (en, ru, zh ...) to a non-empty name"
+    if not isinstance(value, dict) or not all(
+        isinstance(code, str) and LANGUAGE_PATTERN.match(code) and isinstance(name, str) and name.strip()
+        for code, name in value.items()
+    ):
+        fail(expected)
     return {code: name.strip() for code, name in value.items()}
 
 
@@ -437,9 +427,18 @@ class Record:
     @classmethod
     def _mark_missing(cls, data: object) -> object:
         if isinstance(data, dict):
-            required = {name: MISSING for name, info in cls.__pydantic_fields__.items() if info.is_required()}
-            return {**required, **data}
+            return {**_required_fields(cls), **data}
         return data
+
+
+_REQUIRED: dict[type, dict] = {}
+
+
+def _required_fields(cls: type) -> dict:
+    """{name: MISSING} for each required field of a record type, worked out once per type."""
+    if cls not in _REQUIRED:
+        _REQUIRED[cls] = {name: MISSING for name, info in cls.__pydantic_fields__.items() if info.is_required()}
+    return _REQUIRED[cls]
 
 
 # Fields set by the loader, never written in a data file (load.py refuses them as unknown).
@@ -602,6 +601,16 @@ class Dispute(Record):
     note: OptionalText = Field("", description="One line: why the sources differ")
 
 
+def _dispute_from_pair(value: object) -> object:
+    """Records built by code keep disputes as (field, note) pairs; files write {field, note}."""
+    if isinstance(value, tuple) and len(value) == 2:
+        return {"field": value[0], "note": value[1]}
+    return value
+
+
+DisputeItem = Annotated[Dispute, BeforeValidator(_dispute_from_pair)]
+
+
 @dataclass(frozen=True, config=RECORD_CONFIG)
 class Route(Record):
     """Gazetteer waypoints in the order a source describes them; approximate."""
@@ -651,7 +660,7 @@ class Event(Record):
     duration_hours: Hours = Field(None, description="Reported duration in hours (finite), or null if unknown")
     firsts: items(StringItem) = Field((), description="Notable firsts, each a short sentence")
     claims: items(Claim) = Field((), description="Per-source claims, especially where sources differ")
-    disputes: items(Dispute) = Field((), description="Every field whose claims differ, with a one-line note")
+    disputes: items(DisputeItem) = Field((), description="Every field whose claims differ, with a one-line note")
     unknown: items(StringItem) = Field((), description="Facts looked for and not found in any source")
     status: one_of(EVENT_STATUSES, optional=True) = Field(
         None, description="draft: not yet reviewed; loads only with load_dataset(show_drafts=True). Absent = curated"
@@ -681,7 +690,7 @@ class Event(Record):
     @field_validator("disputes")
     @classmethod
     def _as_pairs(cls, disputes: tuple, info: ValidationInfo) -> tuple:
-        pairs = tuple(d if isinstance(d, tuple) else (d.field, d.note) for d in disputes)
+        pairs = tuple((d.field, d.note) for d in disputes)
         if not _trusted(info):
             _check_disputes(info.data.get("claims", ()), pairs)
         return pairs
@@ -689,6 +698,16 @@ class Event(Record):
     @property
     def year(self) -> int:
         return self.date_start.year
+
+
+def responders(event: Event) -> set[str]:
+    """Countries that responded to or reported on the event ("responded or reported"): the actors of
+    response incidents, every incident's responder, and the statement_country of each source whose
+    statement comes from a country that did not take part."""
+    found = {i.actor for i in event.incidents if i.kind in RESPONSE_KINDS}
+    found |= {i.responder for i in event.incidents if i.responder}
+    found |= {s.statement_country for s in event.sources if s.statement_country} - set(event.participants)
+    return found
 
 
 def _check_disputes(claims: tuple, disputes: tuple) -> None:

@@ -5,24 +5,45 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 from datetime import date
+from pathlib import Path
+from urllib.parse import urlparse
 
 import streamlit as st
+from streamlit.errors import StreamlitPageNotFoundError
 from streamlit_folium import st_folium
 
 # Imported here, once, not inside functions: Streamlit runs sessions in threads, and two threads
 # importing modules lazily at the same time can be handed a half-initialised module
 # ("cannot import name 'st_folium'", seen under 20 concurrent users in benchmarks/load_test.py).
-from patrolmap import captions, cards, export, load, maps, scale  # noqa: F401 - scale: maps.build_layers uses it
-from patrolmap.about import citation
-from patrolmap.filters import Filters, filter_events
+from patrolmap import captions, cards, charts, compare, export, load, maps, scale, search, words  # noqa: F401 - scale: maps.build_layers uses it
+from patrolmap.filters import Filters, analysis_frame, filter_events
 from patrolmap.geocode import locate
-from patrolmap.schema import COUNTRIES, KIND_LABELS, KINDS
+from patrolmap.schema import COUNTRIES, INCIDENT_KINDS, KINDS
 from patrolmap.upload import MAX_UPLOAD_MB, UploadResult, parse_upload
-from patrolmap.urls import safe_url
-from patrolmap.viewstate import ViewState, parse_view, view_to_params
+from patrolmap.viewstate import (
+    ViewState,
+    parse_view,
+    public_permalink,
+    shown_value,
+    unmatched_messages,
+    view_to_params,
+)
 
 MAP_KEY = "patrol_map"
 LOG = logging.getLogger(__name__)
+COMPARE_PAGE_FILE = "pages/6_Compare.py"
+APP_DIR = Path(__file__).resolve().parent.parent
+# (script relative to app.py, label, icon); a page that is not there is not linked.
+NAV_PAGES = (
+    ("app.py", "Home", "🏠"),
+    ("pages/1_Map.py", "Map", "🗺️"),
+    ("pages/2_Timeline.py", "Timeline", "📅"),
+    ("pages/3_Events.py", "Events", "📋"),
+    ("pages/4_Aircraft_and_ships.py", "Aircraft and ships", "✈️"),
+    ("pages/5_About_the_data.py", "About the data", "ℹ️"),
+    ("pages/6_Compare.py", "Compare events", "⚖️"),
+    ("pages/7_Add_from_a_release.py", "Add from a release", "📰"),
+)
 
 
 @st.cache_resource(show_spinner="Loading and checking data/ ...")
@@ -53,8 +74,35 @@ def place_search(places) -> tuple[float, float] | None:
 
 
 @st.cache_resource
+def _curated_index() -> search.SearchIndex:
+    """The search text of the curated events, built once per server process."""
+    dataset = load_dataset()
+    return search.build_index(
+        dataset.events, dataset.places, dataset.catalogue, getattr(dataset, "ships", None), dataset.aliases
+    )
+
+
+@st.cache_resource
 def _curated_frame() -> load.pd.DataFrame:
-    return load.events_frame(load_dataset().events)
+    return analysis_frame(load_dataset().events, _curated_index())
+
+
+def search_index() -> search.SearchIndex:
+    """The search index of what this session works with (curated plus any included upload)."""
+    upload = _included_upload()
+    if upload is None or not upload.events:
+        return _curated_index()
+    key = ("upload_index", st.session_state.get("upload_key"))
+    if st.session_state.get("upload_index_key") != key:
+        dataset = load_dataset()
+        own = search.build_index(
+            upload.events, {**dataset.places, **upload.places}, dataset.catalogue, None, dataset.aliases
+        )
+        st.session_state["upload_index"] = own
+        st.session_state["upload_index_key"] = key
+    own = st.session_state["upload_index"]
+    curated = _curated_index()
+    return search.SearchIndex({**curated.texts, **own.texts}, {**curated.folded, **own.folded})
 
 
 def load_frame() -> load.pd.DataFrame:
@@ -62,7 +110,7 @@ def load_frame() -> load.pd.DataFrame:
     upload = _included_upload()
     if upload is None or not upload.events:
         return _curated_frame()
-    return load.pd.concat([_curated_frame(), load.events_frame(upload.events)], ignore_index=True)
+    return load.pd.concat([_curated_frame(), analysis_frame(upload.events, search_index())], ignore_index=True)
 
 
 def current_dataset() -> load.Dataset:
@@ -76,20 +124,36 @@ def current_dataset() -> load.Dataset:
 
 def _included_upload():
     upload = st.session_state.get("upload")
-    return upload if upload is not None and st.session_state.get("w_include_upload", True) else None
+    return upload if upload is not None and st.session_state.get("include_upload", True) else None
 
 
 def page_setup(title: str) -> load.Dataset:
     # An emoji favicon is drawn locally; a ":material/...:" one is fetched from Google Fonts.
     st.set_page_config(page_title=f"{title} · Russia–China joint patrols", page_icon="🛩️", layout="wide")
+    render_navigation()
     dataset = load_dataset()
     show_data_errors(dataset.errors)
     render_upload(dataset)
     return current_dataset()
 
 
+def render_navigation() -> None:
+    """The sidebar's page links, with titles in words ("Home", not the file name "app")."""
+    for path, label, icon in NAV_PAGES:
+        if not (APP_DIR / path).exists():
+            continue
+        try:
+            st.sidebar.page_link(path, label=label, icon=icon)
+        except StreamlitPageNotFoundError:
+            break  # a single page run on its own (AppTest.from_file) has no other pages to link
+
+
 def render_upload(dataset: load.Dataset) -> None:
-    """Sidebar: analysts overlay their own events (CSV as exported, YAML, GeoJSON); data/ never changes."""
+    """Sidebar: analysts overlay their own events (CSV as exported, YAML, GeoJSON); data/ never changes.
+
+    The upload lives in the session, not in the file widget, so it stays across pages until the
+    analyst removes it.
+    """
     with st.sidebar.expander("Your own events (overlay)", expanded="upload" in st.session_state):
         file = st.file_uploader(
             "CSV (same columns as the CSV export), YAML or GeoJSON",
@@ -98,17 +162,26 @@ def render_upload(dataset: load.Dataset) -> None:
             max_upload_size=MAX_UPLOAD_MB,
             help=f"At most {MAX_UPLOAD_MB} MB. Checked like the curated data; nothing is saved.",
         )
-        if file is None:
-            st.session_state.pop("upload", None)
+        if file is not None:
+            content = file.getvalue()
+            key = (file.name, len(content), hash(content))
+            if st.session_state.get("upload_key") != key:
+                st.session_state["upload_key"] = key
+                st.session_state["upload_name"] = file.name
+                st.session_state["upload"] = parse_upload(
+                    file.name, content, dataset.places, curated_ids={e.id for e in dataset.events}
+                )
+        upload = st.session_state.get("upload")
+        if upload is None:
             return
-        content = file.getvalue()
-        key = (file.name, len(content), hash(content))
-        if st.session_state.get("upload_key") != key:
-            st.session_state["upload_key"] = key
-            st.session_state["upload"] = _read_upload(file.name, content, dataset)
-        upload = st.session_state["upload"]
-        st.toggle("Include my events in map, charts and exports", value=True, key="w_include_upload")
-        st.caption(f"{len(upload.events)} event(s) loaded from your file, drawn in orange.")
+        st.session_state["w_include_upload"] = st.session_state.get("include_upload", True)
+        st.toggle(
+            "Include my events in map, charts and exports",
+            key="w_include_upload",
+            on_change=lambda: st.session_state.update(include_upload=st.session_state["w_include_upload"]),
+        )
+        st.text(f"{len(upload.events)} event(s) from {st.session_state.get('upload_name', 'your file')}, in orange.")
+        st.button("Remove my events", key="w_remove_upload", on_click=_remove_upload)
         for note in upload.notes[:20]:
             st.caption(cards.md_escape(note))
         if len(upload.notes) > 20:
@@ -129,6 +202,11 @@ def _read_upload(name: str, content: bytes, dataset: load.Dataset) -> UploadResu
             str(name)[:120], "file", "(file)", "could not be read", "a file the reader can handle (see the server log)"
         )
         return UploadResult(errors=[problem])
+
+
+def _remove_upload() -> None:
+    for key in ("upload", "upload_key", "upload_name", "include_upload"):
+        st.session_state.pop(key, None)
 
 
 def show_data_errors(errors: list[load.DataError]) -> None:
@@ -155,27 +233,44 @@ def _query_view() -> ViewState:
     return st.session_state["view"]
 
 
-def sidebar_filters(frame, show_basemap: bool = False, show_search: bool = False) -> tuple[Filters, ViewState]:
+def sidebar_filters(
+    frame, show_basemap: bool = False, show_search: bool = True, compare_page: bool = False
+) -> tuple[Filters, ViewState]:
     """Sidebar filters whose state lives in the URL; returns the filters and the view."""
     view = _query_view()
-    for problem in st.session_state.get("view_problems", []):
-        st.sidebar.warning(problem)
-    years_all = (int(frame["year"].min()), int(frame["year"].max())) if len(frame) else (2019, date.today().year)
     sidebar = st.sidebar
+    # Messages about the address are plain text: the value in them is shortened and neutralised,
+    # and escaped again here, so a crafted link can neither fetch nor plant a link.
+    if "view_unmatched" not in st.session_state:  # about the address as opened, kept for the session
+        st.session_state["view_unmatched"] = unmatched_messages(view, frame)
+    for problem in [*st.session_state.get("view_problems", []), *st.session_state["view_unmatched"]]:
+        sidebar.warning(cards.md_escape(problem))
+    years_all = (int(frame["year"].min()), int(frame["year"].max())) if len(frame) else (2019, date.today().year)
     sidebar.header("Filters")
+    kinds = sidebar.multiselect(
+        "Kind",
+        KINDS,
+        default=[k for k in view.kinds if k in KINDS],
+        format_func=words.kind,
+        key="w_kinds",
+        placeholder="All kinds",
+    )
     years = view.years or years_all
     years = (max(years[0], years_all[0]), min(years[1], years_all[1]))
     if years[0] > years[1]:
         years = years_all
     if years_all[0] < years_all[1]:
-        years = sidebar.slider("Years", years_all[0], years_all[1], value=years, key="w_years")
-    kinds = sidebar.multiselect(
-        "Kind",
-        KINDS,
-        default=[k for k in view.kinds if k in KINDS],
-        format_func=KIND_LABELS.get,
-        key="w_kinds",
-        placeholder="All kinds",
+        follow_data_span("w_years", years_all)
+        initial = {} if "w_years" in st.session_state else {"value": years}
+        years = sidebar.slider("Years", years_all[0], years_all[1], key="w_years", **initial)
+    present_years = sorted({int(y) for y in frame["year"]}) if len(frame) else []
+    year_set = sidebar.multiselect(
+        "Only these years",
+        present_years,
+        default=[y for y in view.year_set if y in present_years],
+        key="w_year_set",
+        placeholder="Every year in the range",
+        help="Pick single years to show together, e.g. 2019 and 2024.",
     )
     present = sorted({c for codes in frame["participants"] for c in codes})
     countries = sidebar.multiselect(
@@ -186,11 +281,50 @@ def sidebar_filters(frame, show_basemap: bool = False, show_search: bool = False
         key="w_countries",
         placeholder="All countries",
     )
+    answered = sorted({c for codes in frame["responders"] for c in codes}, key=words.country)
+    responders = sidebar.multiselect(
+        "Responded or reported",
+        answered,
+        default=[c for c in view.responders if c in answered],
+        format_func=lambda c: f"{COUNTRIES.get(c, c)} ({c})",
+        key="w_responders",
+        placeholder="Any country",
+        help="Countries that scrambled, intercepted, tracked, protested or fired warning shots, "
+        "or whose statement a source carries.",
+    )
+    recorded = [k for k in INCIDENT_KINDS if any(k in kinds_ for kinds_ in frame["incident_kinds"])]
+    incidents = sidebar.multiselect(
+        "Incidents",
+        recorded,
+        default=[k for k in view.incidents if k in recorded],
+        format_func=words.incident,
+        key="w_incidents",
+        placeholder="Any or none",
+    )
     dates = _date_range_input(sidebar, frame, view.dates)
-    text = sidebar.text_input("Search names and ids", key="w_text") if show_search else ""
+    if "w_text" not in st.session_state:
+        st.session_state["w_text"] = view.q
+    text = (
+        sidebar.text_input(
+            "Search everything",
+            key="w_text",
+            placeholder="e.g. NORAD, Alaska, Tu-95, intercept",
+            help="Names, summaries, incidents, claims, sources, places (any language) and asset types; "
+            "every word must match.",
+        )
+        if show_search
+        else view.q
+    )
     basemap = view.basemap
     if show_basemap:
         sidebar.header("Basemap")
+        if view.requested_basemap in maps.BASEMAPS and "w_basemap" not in st.session_state:
+            sidebar.info(
+                f"The link you opened asks for online tiles ({shown_value(view.requested_basemap)[1:-1]}); "
+                "the map stays offline until you switch."
+            )
+            if sidebar.button("Switch to online tiles?", key="w_accept_online"):
+                st.session_state["w_basemap"] = view.requested_basemap
         basemap = sidebar.selectbox(
             "Basemap",
             maps.BASEMAPS,
@@ -214,18 +348,36 @@ def sidebar_filters(frame, show_basemap: bool = False, show_search: bool = False
         kinds=tuple(kinds),
         text=text.strip(),
         dates=dates,
+        year_set=tuple(sorted(year_set)),
+        responders=tuple(responders),
+        incidents=tuple(incidents),
     )
     view = replace(
         view,
         years=filters.years,
+        year_set=filters.year_set,
         kinds=filters.kinds,
         countries=filters.countries,
+        responders=filters.responders,
+        incidents=filters.incidents,
+        q=filters.text,
         basemap=basemap,
         dates=dates,
         playback=playback,
+        requested_basemap="" if basemap != maps.BASEMAPS[0] else view.requested_basemap,
+        events=view.events if compare_page else (),
     )
     remember_view(view)
     return filters, view
+
+
+def compare_ids() -> tuple[list[str], list[str]]:
+    """The event ids the Compare page shows, read from the address on every run (a link from a card
+    or the Events table lands here within the session), and the messages about them."""
+    raw = st.query_params.get("events", "")
+    view, problems = parse_view({"events": raw} if raw else {})
+    st.session_state["view"] = replace(st.session_state.get("view", ViewState()), events=view.events)
+    return list(view.events), problems
 
 
 def _date_range_input(sidebar, frame, chosen: tuple[date, date] | None) -> tuple[date, date] | None:
@@ -235,13 +387,30 @@ def _date_range_input(sidebar, frame, chosen: tuple[date, date] | None) -> tuple
     first, last = frame["date_start"].min().date(), frame["date_end"].max().date()
     value = chosen or (first, last)
     value = (max(value[0], first), min(value[1], last))
-    picked = sidebar.date_input(
-        "Dates", value=value, min_value=first, max_value=last, key="w_dates", format="YYYY-MM-DD"
-    )
+    follow_data_span("w_dates", (first, last))
+    initial = {} if "w_dates" in st.session_state else {"value": value}
+    picked = sidebar.date_input("Dates", min_value=first, max_value=last, key="w_dates", format="YYYY-MM-DD", **initial)
     if not isinstance(picked, (tuple, list)) or len(picked) != 2:
         return chosen  # the analyst has picked only the first day so far
     picked = (picked[0], picked[1])
     return None if picked == (first, last) else picked
+
+
+def follow_data_span(key: str, span: tuple) -> None:
+    """A range widget left at the whole span follows the span when the data grows or shrinks (an
+    upload dated after the curated events must not be hidden by a filter the analyst never set);
+    one the analyst narrowed is clipped to the new span."""
+    before = st.session_state.get(f"{key}_span")
+    st.session_state[f"{key}_span"] = span
+    value = st.session_state.get(key)
+    if before is None or before == span or value is None:
+        return
+    value = tuple(value)
+    if value == tuple(before):
+        st.session_state[key] = span
+    elif len(value) == 2:
+        low, high = max(value[0], span[0]), min(value[1], span[1])
+        st.session_state[key] = (low, high) if low <= high else span
 
 
 def remember_view(view: ViewState) -> None:
@@ -279,10 +448,12 @@ def render_map(events, places, view: ViewState, height: int = 620) -> dict | Non
                 element.add_to(base)
             layers = layers[:1]
     target = place_search(places)
+    # The address may name a view (zoom=6&center=35,135); a place the analyst looks up wins.
+    center = target or view.center
     return st_folium(
         base,
-        center=target,
-        zoom=5 if target else None,
+        center=center,
+        zoom=5 if target else view.zoom,
         key=key,
         height=height,
         use_container_width=True,
@@ -299,11 +470,13 @@ def clicked_event(result: dict | None) -> tuple[str, list[str]]:
     return str(props.get("event_id", "")), list(props.get("event_ids", []))
 
 
-def render_card(card: cards.Card) -> None:
+def render_card(card: cards.Card, event_id: str = "") -> None:
     """The event card. Every record text goes through md_escape or a dataframe cell."""
     esc = cards.md_escape
     st.subheader(esc(card.title))
     st.caption(esc(card.subtitle))
+    if event_id:
+        render_compare_link([event_id], label="Compare this event with others")
     if card.summary:
         st.markdown(esc(card.summary))
     if card.firsts:
@@ -312,7 +485,7 @@ def render_card(card: cards.Card) -> None:
     with left:
         st.markdown("**Assets per side** (as reported)")
         if card.assets:
-            st.dataframe(card.assets, hide_index=True, width="stretch")
+            st.dataframe(_worded_rows(card.assets), hide_index=True, width="stretch")
         else:
             st.caption("No source names the assets.")
     with right:
@@ -331,9 +504,9 @@ def render_card(card: cards.Card) -> None:
             st.caption("No source describes a route; only the areas are shown.")
     if card.claims:
         st.markdown("**What each source claims**" + (" · ⚠ sources disagree" if card.disputes else ""))
-        st.dataframe(card.claims, hide_index=True, width="stretch")
+        st.dataframe(_worded_rows(card.claims), hide_index=True, width="stretch")
         for dispute in card.disputes:
-            st.warning(f"Disputed {esc(dispute['field'])}: {esc(dispute['note'])}")
+            st.warning(f"Disputed {esc(words.field(dispute['field']).casefold())}: {esc(dispute['note'])}")
     if card.incidents:
         st.markdown("**Incidents and responses**")
         st.dataframe(card.incidents, hide_index=True, width="stretch")
@@ -341,50 +514,83 @@ def render_card(card: cards.Card) -> None:
         st.caption("Looked for and not found in any source: " + esc(", ".join(card.unknown)))
     st.markdown("**Sources**")
     for source in card.sources:
-        line = cards.md_link(source["title"], source["url"])
+        title, note = words.source_title(_SourceView(source))
+        line = cards.md_link(title, source["url"])
+        kind = words.SOURCE_KIND_WORDS.get(source["kind"], source["kind"])
         st.markdown(
             f"- {esc(source['producer'])}: {line} · published {esc(source['published'])}"
-            f" · accessed {esc(source['accessed'])} · {esc(source['kind'])}"
+            f" · accessed {esc(source['accessed'] or 'not recorded')} · {esc(kind)}"
+            + (f"  \n  _{esc(note)}_" if note else "")
         )
+
+
+class _SourceView:
+    """A card's source row with the attributes words.source_title reads."""
+
+    def __init__(self, row: dict):
+        self.title = row.get("title")
+        self.note = row.get("note")
+        self.producer = row.get("producer", "")
+        published = row.get("published")
+        self.date_published = _Day(published) if published and published != "unknown" else None
+
+
+class _Day(str):
+    def isoformat(self) -> str:
+        return str(self)
+
+
+# Card table columns in words (cards.py gives codes and Python values; the hostile helper owns it).
+CARD_COLUMNS = {
+    "field": "Field",
+    "value": "Value",
+    "source": "Source",
+    "note": "Note",
+    "conflict": "Disputed",
+    "country": "Country",
+    "type": "Type",
+    "count": "Count",
+    "role": "Role",
+}
+
+
+def _worded_rows(rows: list[dict]) -> list[dict]:
+    out = []
+    for row in rows:
+        worded = {}
+        for name, value in row.items():
+            if name == "field":
+                value = words.field(value)
+            elif name == "role":
+                value = words.role(value)
+            elif name == "count":
+                value = words.count(value)
+            elif value is None:
+                value = words.NOT_REPORTED
+            worded[CARD_COLUMNS.get(name, name)] = value
+        out.append(worded)
+    return out
+
+
+def render_compare_link(ids, label: str = "Compare") -> None:
+    """A link to the Compare page with these events (from a card or the Events table)."""
+    ids = [i for i in dict.fromkeys(ids) if i]
+    try:
+        st.page_link(
+            COMPARE_PAGE_FILE,
+            label=label,
+            icon=":material/compare_arrows:",
+            query_params={"events": ",".join(ids)},
+        )
+    except StreamlitPageNotFoundError:
+        # The page runs alone (AppTest, or an app laid out without pages/): a plain relative link.
+        st.markdown(f"[{cards.md_escape(label)}]({compare.compare_url(ids).lstrip('/')})")
 
 
 def events_by_id(ids) -> list:
     """Event records for the ids, in the frame's order."""
     index = {e.id: e for e in current_dataset().events}
     return [index[i] for i in ids if i in index]
-
-
-def render_home(cov: dict) -> None:
-    st.title("Russia–China joint military patrols")
-    st.markdown(
-        "An open reference map of the joint strategic air patrols Russia and China have flown since July 2019, "
-        "their joint naval patrols since 2021, and the drills they hold with Iran. Every event cites its "
-        "sources; where the Russian, Chinese, Japanese, Korean or US accounts differ, each claim is kept with "
-        "its source. Areas and routes are drawn from descriptions and are **approximate**."
-    )
-    cols = st.columns(4)
-    cols[0].metric("Events", cov["n_events"])
-    cols[1].metric("First", str(cov["first"] or "–"))
-    cols[2].metric("Latest", str(cov["last"] or "–"))
-    cols[3].metric("Sources cited", cov["n_sources"])
-    st.markdown(
-        " · ".join(f"{kind}: **{n}**" for kind, n in cov["by_kind"].items())
-        + f"  \nData version **{cards.md_escape(cov['version'])}**, "
-        f"last reviewed **{cards.md_escape(cov['last_reviewed'])}**; "
-        f"licence: {cards.md_escape(cov['licence'])}."
-    )
-    st.page_link("pages/1_Map.py", label="Open the map", icon=":material/map:")
-    st.subheader("How to cite")
-    st.code(citation(cov), language=None, wrap_lines=True)
-    st.caption(
-        "Works offline: maps, basemap and scripts are served by this app; nothing is fetched from the "
-        "internet unless you choose online tiles or online geocoding."
-    )
-
-
-def render_map_header(n_shown: int, n_all: int, filters: Filters) -> None:
-    st.title("Map of joint patrols")
-    st.markdown(f"**{n_shown}** of {n_all} events shown · {cards.md_escape(filters.describe())}")
 
 
 def apply_map_click(result) -> None:
@@ -421,133 +627,19 @@ def render_selection(result, view: ViewState, dataset: load.Dataset, events: lis
     remember_view(replace(view, event=chosen))
     if chosen:
         with st.container(border=True):
-            render_card(cards.event_card(by_id[chosen], dataset.places))
+            render_card(cards.event_card(by_id[chosen], dataset.places), chosen)
 
 
-def render_charts(page: str | None, shown, filters: Filters, chart_list: dict) -> None:
-    if page:
-        st.title(page)
-    st.markdown(f"**{len(shown)}** events · {cards.md_escape(filters.describe())}")
-    if shown.empty:
-        st.info("No event matches the filters.")
-        return
-    events = events_by_id(shown["id"])
-    for key, chart in chart_list.items():
-        render_chart(chart, key, events, filters, st.session_state["view"])
-
-
-EVENT_COLUMNS = {
-    "date_start": st.column_config.DateColumn("Start", format="YYYY-MM-DD"),
-    "date_end": st.column_config.DateColumn("End", format="YYYY-MM-DD"),
-    "kind": "Kind",
-    "name": "Event",
-    "participants": "Participants",
-    "aircraft": st.column_config.NumberColumn("Aircraft", help="Sum of reported aircraft counts"),
-    "ships": st.column_config.NumberColumn("Ships", help="Sum of reported ship and submarine counts"),
-    "n_sources": st.column_config.NumberColumn("Sources"),
-    "disputed": st.column_config.TextColumn("Disputed", help="Fields on which sources disagree"),
-    "sources": st.column_config.TextColumn("Sources cited", help="Producers; the card links each source"),
-    "id": "Id",
-}
-
-
-def render_events_table(shown, view: ViewState, dataset: load.Dataset) -> None:
-    st.title("Events")
-    st.markdown(f"**{len(shown)}** events · select a row to open its card; click a header to sort.")
-    table = shown[list(EVENT_COLUMNS)].assign(
-        participants=shown["participants"].map(", ".join), kind=shown["kind"].map(KIND_LABELS)
-    )
-    picked = st.dataframe(
-        table,
-        column_config=EVENT_COLUMNS,
-        hide_index=True,
-        width="stretch",
-        on_select="rerun",
-        selection_mode="single-row",
-        key="events_table",
-    )
-    rows = picked.selection.rows if picked else []
-    chosen = table.iloc[rows[0]]["id"] if rows else (view.event if view.event in set(table["id"]) else "")
-    remember_view(replace(view, event=chosen))
-    if chosen:
-        event = events_by_id([chosen])[0]
-        with st.container(border=True):
-            render_card(cards.event_card(event, current_dataset().places))
-
-
-def render_catalogue(catalogue: list, assets) -> None:
-    st.title("Aircraft and ships")
-    if not catalogue:
-        st.info("The catalogue data/assets.yaml is empty.")
-    else:
-        rows = [
-            {
-                "type": item.type,
-                "name": item.name,
-                "country": item.country or "",
-                "role": item.role,
-                "aliases": ", ".join(item.aliases),
-                "events in filter": int(assets.loc[assets["type_class"] == item.type, "event"].nunique())
-                if len(assets)
-                else 0,
-                "note": item.note,
-                "source": safe_url(item.source.url) or "",
-            }
-            for item in catalogue
-        ]
-        st.dataframe(
-            rows,
-            hide_index=True,
-            width="stretch",
-            column_config={"source": st.column_config.LinkColumn("Source")},
-        )
-    if len(assets):
-        st.subheader("Reported in the events in the filter")
-        summary = assets.groupby(["type_class", "country", "role"], dropna=False).agg(
-            events=("event", "nunique"),
-            reported=("count", "sum"),
-            as_reported=("type", lambda t: ", ".join(sorted(set(t)))),
-        )
-        st.dataframe(summary.reset_index(), hide_index=True, width="stretch")
-
-
-def render_about(cov: dict, dataset: load.Dataset) -> None:
-    meta = dataset.meta or {}
-    esc = cards.md_escape
-    st.title("About the data")
-    st.markdown(esc(meta.get("description", "")))
-    st.subheader("Coverage")
-    st.markdown(
-        f"**{cov['n_events']}** events from **{cov['first']}** to **{cov['last']}**, "
-        f"**{cov['n_sources']}** source citations, **{cov['n_places']}** gazetteer places. "
-        f"Data version **{esc(cov['version'])}**, last reviewed **{esc(cov['last_reviewed'])}**."
-    )
-    st.dataframe([{"kind": k, "events": n} for k, n in cov["by_kind"].items()], hide_index=True)
-    if meta.get("method"):
-        st.subheader("Method")
-        for line in meta["method"]:
-            st.markdown("- " + esc(line))
-    st.subheader("Licence")
-    st.markdown(esc(cov["licence"]))
-    st.subheader("How to cite")
-    st.code(citation(cov), language=None, wrap_lines=True)
-    if meta.get("changes"):
-        st.subheader("Change log")
-        st.dataframe(meta["changes"], hide_index=True, width="stretch")
-    resources = meta.get("resources") or []
-    if resources:
-        st.subheader("Files and fields")
-        for resource in resources:
-            with st.expander(esc(f"{resource.get('path', '')}: {resource.get('title', '')}")):
-                fields = (resource.get("schema") or {}).get("fields") or []
-                st.dataframe(fields, hide_index=True, width="stretch")
+def current_page() -> str:
+    """The page's path in the app ('Map', 'Compare'; '' for Home), from the browser's address."""
+    url = getattr(st.context, "url", None) or ""
+    return urlparse(url).path.strip("/").split("/")[-1] if url else ""
 
 
 def permalink(view: ViewState) -> str:
-    """The address that reopens this view (page URL plus the view's query string)."""
-    base = (getattr(st.context, "url", None) or "").split("?")[0]
-    query = "&".join(f"{k}={v}" for k, v in view_to_params(view).items())
-    return f"{base}?{query}" if query else base
+    """The address that reopens this view on the public base URL the deployer set
+    (PATROLMAP_PUBLIC_URL); '' when none is set, so an export never prints 127.0.0.1."""
+    return public_permalink(view, current_page())
 
 
 def _caption(title: str, events: list, filters: Filters, view: ViewState) -> captions.Caption:
@@ -568,15 +660,25 @@ def _guarded(build, what: str):
 
 
 def render_chart(chart, key: str, events: list, filters: Filters, view: ViewState) -> None:
-    """A chart with PNG (2x) and SVG downloads that carry their own caption."""
-    st.altair_chart(chart, width="stretch")
-    title = chart.title if isinstance(chart.title, str) else key
-    caption = _caption(title, events, filters, view)
+    """A chart with PNG (2x) and SVG downloads that carry their own caption; a click on a Timeline
+    bar opens that event's card."""
+    if key == "timeline":
+        state = st.altair_chart(chart, width="stretch", on_select="rerun", key="timeline_pick")
+        picked = charts.picked_event(state)
+        by_id = {e.id: e for e in events}
+        if picked in by_id:
+            with st.container(border=True):
+                render_card(cards.event_card(by_id[picked], current_dataset().places), picked)
+    else:
+        st.altair_chart(chart, width="stretch")
+    own = chart.title if isinstance(chart.title, str) else key
+    caption = _caption(export.chart_title(captions.view_title(filters, events), own), events, filters, view)
+    size, with_caption = export_options()
     formats = (("PNG", "png", "image/png", export.chart_png), ("SVG", "svg", "image/svg+xml", export.chart_svg))
     for column, (label, ext, mime, build) in zip(st.columns([1, 1, 4])[:2], formats, strict=True):
         column.download_button(
             label,
-            _guarded(lambda b=build: b(chart, caption), f"chart {label}"),
+            _guarded(lambda b=build: b(chart, caption, size=size, with_caption=with_caption), f"chart {label}"),
             file_name=export.export_filename(f"chart-{key}", filters, ext=ext),
             mime=mime,
             on_click="ignore",
@@ -591,19 +693,51 @@ EXPORTS = [
     ("Map SVG", "map", "svg", "image/svg+xml", lambda e, p, c: export.map_svg(e, p, c)),
     ("Interactive map (HTML)", "map", "html", "text/html", lambda e, p, c: export.map_html(e, p, c)),
     ("Events CSV", "events", "csv", "text/csv", lambda e, p, c: export.events_csv(e, p)),
-    ("Events GeoJSON", "events", "geojson", "application/geo+json", lambda e, p, c: export.events_geojson(e, p)),
+    (
+        "Events GeoJSON",
+        "events",
+        "geojson",
+        "application/geo+json",
+        lambda e, p, c: export.events_geojson_with_provenance(e, p, c, load_dataset().meta),
+    ),
+    ("Records YAML", "events", "yaml", "application/yaml", lambda e, p, c: export.events_yaml(e, p, c)),
 ]
+
+
+EXPORT_SHAPES = {"default": "Screen (as shown)", "16:9": "Slide 16:9", "4:3": "Slide 4:3"}
+
+
+def export_options() -> tuple[str, bool]:
+    """The chart export shape and whether the caption goes on the image (sidebar, all pages)."""
+    shape = st.session_state.get("w_export_shape", "default")
+    return (shape if shape in EXPORT_SHAPES else "default"), not st.session_state.get("w_caption_off", False)
+
+
+def render_export_options() -> None:
+    st.radio("Image shape", list(EXPORT_SHAPES), format_func=EXPORT_SHAPES.get, key="w_export_shape", horizontal=True)
+    st.checkbox(
+        "Leave the caption off the images (it comes as caption.txt in the bundle)",
+        key="w_caption_off",
+        help="So a slide can be cropped without losing the sources: paste the caption beside the image.",
+    )
+    if not permalink(st.session_state.get("view", ViewState())):
+        st.caption(
+            "No public address is set for this app, so exports print no link to the view "
+            "(the deployer sets PATROLMAP_PUBLIC_URL)."
+        )
 
 
 def render_exports(events: list, filters: Filters, view: ViewState, charts: dict | None = None) -> None:
     """Downloads of the current view; each file carries the caption, citation and permalink."""
     dataset = current_dataset()
-    caption = _caption("Russia–China joint military activity: map of the current view", events, filters, view)
+    caption = _caption(captions.view_title(filters, events), events, filters, view)
     with st.expander("⬇️ Export this view (map, data, report bundle)", expanded=False):
         st.caption(
             f"Every file carries a caption: filter ({cards.md_escape(filters.describe())}), data version, "
             "sources and the link to this view. Built offline on this server."
         )
+        render_export_options()
+        size, with_caption = export_options()
         columns = st.columns(len(EXPORTS))
         for column, (label, kind, ext, mime, build) in zip(columns, EXPORTS, strict=True):
             column.download_button(
@@ -633,6 +767,9 @@ def render_exports(events: list, filters: Filters, view: ViewState, charts: dict
                     charts or {},
                     filters,
                     progress=lambda name, i, n: bar.progress(i / n, text=f"Built {name} ({i}/{n})"),
+                    meta=load_dataset().meta,
+                    size=size,
+                    with_caption=with_caption,
                 )
                 st.session_state["bundle_zip"] = (view_to_params(view), export.report_bundle(files, caption))
                 bar.progress(1.0, text=f"Done: {len(files)} files")
@@ -648,3 +785,55 @@ def render_exports(events: list, filters: Filters, view: ViewState, charts: dict
                 mime="application/zip",
                 key="export-bundle",
             )
+
+
+def render_event_map(event, places, key: str, height: int = 340) -> None:
+    """One event on a small map fitted to it, drawn by the same functions as the Map page's map
+    (maps.base_map and maps.build_layers with a one-event list): the Compare page's maps."""
+    base = maps.base_map(legend_open=False)
+    for layer in maps.build_layers([event], places, selected=event.id):
+        layer.add_to(base)
+    bounds = export.data_bounds([event], places)
+    if bounds is not None:
+        lon_min, lon_max, lat_min, lat_max = bounds
+        base.fit_bounds([[lat_min - 1, lon_min - 1.5], [lat_max + 1, lon_max + 1.5]])
+    st_folium(base, key=key, height=height, use_container_width=True, returned_objects=[])
+
+
+def render_compare(dataset: load.Dataset) -> None:
+    """The Compare page: the events in the address (?events=ID,ID) side by side, a small map each
+    and the table of differences; the picker changes them and the address follows."""
+    st.title("Compare events")
+    ids, problems = compare_ids()
+    for problem in problems:
+        st.warning(cards.md_escape(problem))
+    by_id = {e.id: e for e in dataset.events}
+    unknown = [i for i in ids if i not in by_id]
+    for event_id in unknown:
+        st.warning(cards.md_escape(f"{event_id} is not an event in the data; it is left out."))
+    options = [e.id for e in dataset.events]
+    chosen = st.multiselect(
+        "Events to compare (two to six)",
+        options,
+        default=[i for i in ids if i in by_id],
+        format_func=lambda i: maps.event_label(by_id[i]),
+        max_selections=6,
+        key="w_compare",
+    )
+    if chosen != ids:
+        st.query_params["events"] = ",".join(chosen)
+    if len(chosen) < 2:
+        st.info("Pick two or more events to compare, or open this page from an event card or the Events table.")
+        if not chosen:
+            return
+    events = [by_id[i] for i in chosen]
+    for column, event in zip(st.columns(len(events)), events, strict=True):
+        with column:
+            # One short line above each map, so the maps line up; the name goes under it.
+            st.markdown(f"**{event.date_start:%-d %b %Y} · {cards.md_escape(words.kind(event.kind))}**")
+            render_event_map(event, dataset.places, key=f"compare-map-{event.id}")
+            st.caption(cards.md_escape(event.name))
+    st.subheader("Differences")
+    st.caption("Each row in words; ⚠ marks values the sources dispute. Counts are as reported.")
+    columns, rows = compare.difference_rows(events, dataset.places)
+    st.html(compare.difference_html(columns, rows))

@@ -139,6 +139,7 @@ def test_valid_records_still_load_beside_bad_ones(tmp_path):
         ("- id: [unclosed\n", "valid YAML"),  # syntax error
         ("id: not-a-list\n", "a list of records"),
         ("- just a string\n", "a mapping of fields"),
+        ("- {id: air-2019-07-23, 2019: patrol}\n", "a mapping with text keys"),  # an unquoted number as a key
     ],
 )
 def test_broken_files_are_reported(tmp_path, text, expected):

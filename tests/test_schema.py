@@ -12,6 +12,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 import yaml
+from radon.complexity import cc_visit
 
 from conftest import PLACES, VALID_EVENT
 from patrolmap import schema
@@ -149,7 +150,34 @@ def test_json_schema_and_loader_agree(path, value):
 
 @pytest.mark.parametrize("path", ["patrolmap/schema.py", "patrolmap/load.py", "scripts/build_schema.py"])
 def test_no_function_rates_d_or_worse(path):
-    from radon.complexity import cc_visit
-
     worst = [(b.name, b.complexity) for b in cc_visit((ROOT / path).read_text(encoding="utf-8")) if b.complexity > 20]
     assert worst == []
+
+
+def event_with(incidents=(), countries=()):
+    errors = []
+    raw = copy.deepcopy(VALID_EVENT)
+    raw["incidents"] = [
+        {"kind": kind, "actor": actor, "description": "d", "source": "a", **({"responder": r} if r else {})}
+        for kind, actor, r in incidents
+    ]
+    for source, country in zip(raw["sources"], countries, strict=False):
+        source["statement_country"] = country
+    event = parse_event(raw, "events/test.yaml", 0, PLACES, errors)
+    assert errors == [], [str(e) for e in errors]
+    return event
+
+
+@pytest.mark.parametrize(
+    "incidents, countries, expected",
+    [
+        ([("scramble", "JPN", None)], (), {"JPN"}),  # a response kind: the actor responded
+        ([("adiz_entry", "RUS", "KOR")], (), {"KOR"}),  # a participant's act: the responder field
+        ([("adiz_entry", "RUS", None)], (), set()),  # no responder given: nobody is invented
+        ([], ("USA",), {"USA"}),  # a non-participant's statement: it reported
+        ([], ("RUS", "CHN"), set()),  # the participants' own statements are not responses
+        ([("scramble", "KOR", None), ("protest", "JPN", "JPN")], ("USA",), {"KOR", "JPN", "USA"}),
+    ],
+)
+def test_responders(incidents, countries, expected):
+    assert schema.responders(event_with(incidents, countries)) == expected

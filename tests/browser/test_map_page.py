@@ -11,6 +11,7 @@ from patrolmap.filters import Filters
 from patrolmap.load import load_dataset
 
 pytestmark = pytest.mark.browser
+PUBLIC_URL = "https://patrolmap.example"
 
 # Counts what Leaflet actually put on the map, by the layer each feature came from.
 COUNT_LAYERS = """() => {
@@ -33,7 +34,8 @@ COUNT_LAYERS = """() => {
 
 @pytest.fixture(scope="module")
 def app_url():
-    with running_app() as url:
+    # A deployer's public address, so exports print a permalink that is not 127.0.0.1 (issue 12).
+    with running_app({"PATROLMAP_PUBLIC_URL": PUBLIC_URL}) as url:
         yield url
 
 
@@ -289,5 +291,7 @@ def test_chart_downloads_are_images_with_their_caption(app_url, offline_browser,
             svgs.nth(i).click()
         svg = open(info.value.path(), "rb").read().decode()
         ET.fromstring(svg)
-        assert "kinds air_patrol" in svg and "kinds=air_patrol" in svg  # the filter and the permalink
+        # the filter in words and the permalink on the public address
+        assert "Filter: air patrols" in svg and f"{PUBLIC_URL}/Timeline?kinds=air_patrol" in svg
+        assert "air_patrol " not in svg.replace("kinds=air_patrol", "")  # no raw code besides the link
     assert offline_browser.outside == []
