@@ -166,6 +166,6 @@ def test_upload_says_what_it_loaded_and_what_not(app_url, offline_browser, name,
     upload(page, FIXTURES / name)
     page.get_by_text(problems, exact=False).first.wait_for(timeout=30_000)
     if loaded is not None:
-        page.get_by_text(f"{loaded} event(s) loaded", exact=False).first.wait_for(timeout=30_000)
+        page.get_by_text(f"{loaded} event(s) from", exact=False).first.wait_for(timeout=30_000)
     assert page.locator("[data-testid='stException']").count() == 0
     assert offline_browser.outside == []
