@@ -130,12 +130,12 @@ async def hostile_session(url: str, path: Path, reruns: int, report: dict) -> No
         await context.route("**/*", route)
         page = await context.new_page()
         await page.goto(f"{url}/Map")
-        await page.wait_for_function(ROUTES_JS + f"('{MAP_FRAME}') > 0", timeout=60_000)
+        await page.wait_for_function(f"() => ({ROUTES_JS})({json.dumps(MAP_FRAME)}) > 0", timeout=90_000)
         before = await page.evaluate(ROUTES_JS, MAP_FRAME)
         await page.locator("[data-testid='stSidebar'] summary", has_text="Your own events").first.click()
         began = time.monotonic()
         await page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(path))
-        await page.wait_for_function(f"({ROUTES_JS})('{MAP_FRAME}') >= {before + 20}", timeout=120_000)
+        await page.wait_for_function(f"() => ({ROUTES_JS})({json.dumps(MAP_FRAME)}) >= {before + 20}", timeout=120_000)
         report["drawn"] = time.monotonic() - began
         slider = page.get_by_role("slider").first
         times = []
