@@ -232,13 +232,15 @@ class User:
 
     async def recover(self, lost_at: float, lost: set[str]) -> float | None:
         """Reconnect through the proxy until a new session shows the URL's view; seconds taken, or
-        None if not within RECOVERY_LIMIT_S."""
+        None if not within RECOVERY_LIMIT_S. A refused handshake is retried, as the browser does."""
+        from websockets.exceptions import InvalidHandshake
+
         while time.monotonic() - lost_at < RECOVERY_LIMIT_S:
             try:
                 await self.open()
                 if await self.rerun() == self.expected() and self.replica not in lost:
                     return time.monotonic() - lost_at
-            except (TimeoutError, Lost, OSError):
+            except (TimeoutError, Lost, OSError, InvalidHandshake):
                 await asyncio.sleep(0.2)
         return None
 
@@ -254,7 +256,6 @@ async def run_user(user: User, deadline: float, result: dict, lost: set[str]) ->
             except Lost:
                 if user.replica not in lost:
                     raise
-                result["lost_users"] += 1
                 took = await user.recover(time.monotonic(), lost)
                 if took is None:
                     result["not_recovered"].append(f"user {user.number}: no view within {RECOVERY_LIMIT_S:g} s")
@@ -276,7 +277,8 @@ async def run_user(user: User, deadline: float, result: dict, lost: set[str]) ->
 async def run_phase(cluster: Cluster, users: int, seconds: float, kill_after: float | None) -> dict:
     shown = expected_shown()
     await cluster.warm(shown)
-    result = {"samples": [], "errors": [], "recovered": [], "not_recovered": [], "lost_users": 0, "peak_rss": 0}
+    result = {"samples": [], "errors": [], "recovered": [], "not_recovered": [], "peak_rss": 0}
+    result["idle_rss"] = cluster.rss()
     lost: set[str] = set()
     crowd = [User(cluster.url, n, shown) for n in range(users)]
     began = time.monotonic()
@@ -305,7 +307,8 @@ def describe(name: str, result: dict) -> str:
     line = (
         f"{name}: {len(samples)} filter changes, errors {len(result['errors'])}, "
         f"p50 {percentile(samples, 50):.3f} s, p95 {percentile(samples, 95):.3f} s, "
-        f"replicas used {','.join(result['placement'])}, peak RSS (all replicas) {result['peak_rss'] / 2**20:.0f} MiB"
+        f"replicas used {','.join(result['placement'])}, RSS of all replicas {result['idle_rss'] / 2**20:.0f} MiB "
+        f"before the users, peak {result['peak_rss'] / 2**20:.0f} MiB"
     )
     if "killed" in result:
         victim, placed = result["killed"]
