@@ -24,7 +24,8 @@ from matplotlib.patches import Patch
 from matplotlib.path import Path as MplPath
 
 from patrolmap import maps
-from patrolmap.export import GEOMETRY_NOTE, Caption, caption_lines, map_view
+from patrolmap.captions import GEOMETRY_NOTE, Caption, caption_lines
+from patrolmap.export import map_view
 from patrolmap.gazetteer import display_lon
 from patrolmap.schema import INCIDENT_LABELS, KIND_LABELS, Event, Place
 

@@ -20,7 +20,7 @@ import pandas as pd
 import pytest
 
 from browser import OfflineBrowser, chromium_path
-from patrolmap import assets, charts, export, snapshot
+from patrolmap import assets, captions, charts, export, snapshot
 from patrolmap.filters import Filters, filter_events
 from patrolmap.load import events_frame, load_dataset, parse_event
 
@@ -46,7 +46,7 @@ def subset(dataset):
 
 @pytest.fixture(scope="module")
 def caption(dataset, subset):
-    return export.caption_for("Air patrols 2019-2023", subset, SUBSET_FILTERS, dataset.meta, PERMALINK, TODAY)
+    return captions.caption_for("Air patrols 2019-2023", subset, SUBSET_FILTERS, dataset.meta, PERMALINK, TODAY)
 
 
 @pytest.fixture(scope="module")
@@ -79,13 +79,13 @@ def test_caption_for(caption, subset):
     assert caption.filters_text == SUBSET_FILTERS.describe()
     assert caption.data_version == "0.1.0" and caption.data_date == "2026-11-27"
     assert caption.generated == TODAY and caption.permalink == PERMALINK
-    lines = export.caption_lines(caption)
+    lines = captions.caption_lines(caption)
     assert lines[0] == "Air patrols 2019-2023"
     assert any(SUBSET_FILTERS.describe() in line for line in lines)
     assert lines[-1] == f"View: {PERMALINK}"
     assert caption.sources_line.startswith("Sources: ")
     assert caption.sources_line.endswith("as cited per event in the dataset")
-    assert len(caption.sources_line) <= export.SOURCES_LINE_MAX
+    assert len(caption.sources_line) <= captions.SOURCES_LINE_MAX
 
 
 @pytest.mark.parametrize(
@@ -106,13 +106,13 @@ def test_sources_line(subset, producers, expected):
     event = subset[0]
     sources = tuple(dataclasses.replace(event.sources[0], id=f"s{i}", producer=p) for i, p in enumerate(producers))
     events = [dataclasses.replace(event, sources=sources)] if producers else []
-    assert export.sources_line(events) == expected
+    assert captions.sources_line(events) == expected
 
 
 def test_caption_without_permalink(dataset):
-    cap = export.caption_for("All", dataset.events, None, {}, "", TODAY)
+    cap = captions.caption_for("All", dataset.events, None, {}, "", TODAY)
     assert cap.filters_text == "all events" and cap.data_version == "unversioned"
-    assert not any(line.startswith("View:") for line in export.caption_lines(cap))
+    assert not any(line.startswith("View:") for line in captions.caption_lines(cap))
 
 
 # ------------------------------------------------------------------ charts
@@ -251,7 +251,7 @@ def test_map_html_self_contained(dataset, subset, caption):
     assert assets.remote_urls(html) == []
     assert [url for _, url in assets.resource_links(html) if not url.startswith("data:")] == []
     assert 'class="patrol-caption"' in html
-    for line in export.caption_lines(caption):
+    for line in captions.caption_lines(caption):
         assert escape(line) in html
     assert "fitBounds" in html
 
