@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 ADDRESS="${PATROLMAP_ADDRESS:-127.0.0.1}"
 PORT="${PATROLMAP_PORT:-8501}"
 if [ -z "${PYTHON:-}" ]; then
-  if [ -x .venv/bin/python ]; then PYTHON=.venv/bin/python; else PYTHON=python; fi
+  if [ -x .venv/bin/python ]; then PYTHON="$(pwd)/.venv/bin/python"; else PYTHON=python; fi
 fi
 case "$ADDRESS" in
   0.0.0.0 | "::") echo "Patrol Map: serving on every interface, port $PORT (http://<this host>:$PORT); health: /_stcore/health" ;;
