@@ -41,8 +41,14 @@ PARTICIPANT_COLORS = {
 }
 OTHER_COLOR = "#5b4a8b"
 UPLOAD_COLOR = "#e08214"
-KIND_DASH = {"air_patrol": None, "naval_patrol": "10 6", "exercise": "2 6"}
-KIND_WEIGHT = {"air_patrol": 3, "naval_patrol": 3, "exercise": 3}
+KIND_DASH = {
+    "air_patrol": None,
+    "naval_patrol": "10 6",
+    "submarine_patrol": "10 4 2 4",
+    "coast_guard_patrol": "6 3",
+    "exercise": "2 6",
+}
+KIND_WEIGHT = dict.fromkeys(KIND_DASH, 3)
 AREA_COLOR = "#2c7fb8"
 INCIDENT_SYMBOLS = {
     "adiz_entry": ("▲", "#d95f02"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from patrolmap.schema import KIND_LABELS
+from patrolmap.schema import KIND_LABELS, CatalogueEntry
 
 EVENT_TABLE_COLUMNS = [
     "date_start",
@@ -28,21 +28,20 @@ def events_table(shown: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def catalogue_rows(catalogue: list[dict], assets: pd.DataFrame) -> list[dict]:
+def catalogue_rows(catalogue: list[CatalogueEntry], assets: pd.DataFrame) -> list[dict]:
     """One row per catalogued type, with how many events in the filter reported it."""
     return [
         {
-            "type": str(item.get("type", "")),
-            "name": str(item.get("name", "")),
-            "country": str(item.get("country", "")),
-            "role": str(item.get("role", "")),
-            "aliases": ", ".join(str(a) for a in item.get("aliases") or []),
-            "events in filter": _events_with_type(assets, item.get("type")),
-            "note": str(item.get("note", "")),
-            "source": str((item.get("source") or {}).get("url", "")),
+            "type": item.type,
+            "name": item.name,
+            "country": item.country or "",
+            "role": item.role,
+            "aliases": ", ".join(item.aliases),
+            "events in filter": _events_with_type(assets, item.type),
+            "note": item.note,
+            "source": item.source.url,
         }
         for item in catalogue
-        if isinstance(item, dict)
     ]
 
 
