@@ -38,20 +38,20 @@ def query_terms(query: str) -> list[str]:
 def build_index(
     events: list[Event],
     places: dict[str, Place] | None = None,
-    catalogue: list[dict] | None = None,
-    ships: list[dict] | None = None,
-    drill_aliases: list[dict] | None = None,
+    catalogue: list | None = None,
+    ships: list | None = None,
+    drill_aliases: list | None = None,
 ) -> SearchIndex:
     """The searchable text of each event: its own fields, its sources, its places (names and aliases
     in every language), its asset types (with catalogue aliases) and ship names, its drill aliases."""
     places = places or {}
     types = _catalogue_index(catalogue or [])
-    ships_by_name = {str(s.get("name")): s for s in ships or [] if isinstance(s, dict)}
+    ships_by_name = {str(_get(s, "name")): s for s in ships or [] if _get(s, "name")}
     drills = []
     for drill in drill_aliases or []:
-        if isinstance(drill, dict):
-            names = [str(drill.get("canonical") or ""), *(str(a) for a in drill.get("aliases") or [])]
-            drills.append((names, [n.casefold() for n in names]))
+        names = [str(_get(drill, "canonical") or ""), *(str(a) for a in _get(drill, "aliases") or [])]
+        names += [str(n) for n in (_get(drill, "names") or {}).values()]
+        drills.append((names, [n.casefold() for n in names if n]))
     # Texts of a place or an asset type, built once and shared by every event that names it.
     places_seen: dict = {}
     types_seen: dict = {}
@@ -69,12 +69,19 @@ def build_index(
     return SearchIndex(texts, folded)
 
 
-def _catalogue_index(catalogue: list[dict]) -> dict[str, dict]:
+def _get(item: object, name: str, default=None):
+    """A field of a record, whether it is a mapping (today's YAML) or a typed record (schema v0.2)."""
+    if isinstance(item, dict):
+        return item.get(name, default)
+    return getattr(item, name, default)
+
+
+def _catalogue_index(catalogue: list) -> dict[str, object]:
     index = {}
     for item in catalogue:
-        if isinstance(item, dict) and item.get("type"):
-            index[str(item["type"])] = item
-            for alias in item.get("aliases") or []:
+        if _get(item, "type"):
+            index[str(_get(item, "type"))] = item
+            for alias in _get(item, "aliases") or []:
                 index.setdefault(str(alias), item)
     return index
 
@@ -114,9 +121,9 @@ def _event_texts(event: Event, places, types, ships_by_name, drills, places_seen
         if ship:
             yield "Ship", ship
             info = ships_by_name.get(ship) or {}
-            for alias in info.get("aliases") or []:
+            for alias in _get(info, "aliases") or []:
                 yield "Ship", str(alias)
-            for name in (info.get("names") or {}).values():
+            for name in (_get(info, "names") or {}).values():
                 yield "Ship", str(name)
     text = event.name.casefold() + " " + " ".join(a.casefold() for a in event.aliases)
     for names, folded in drills:
@@ -141,13 +148,15 @@ def _place_texts(place):
         yield "Place", str(name)
 
 
-def _type_texts(type_name: str, entry: dict | None):
+def _type_texts(type_name: str, entry: object | None):
     yield "Asset", type_name
     if entry:
-        yield "Asset", str(entry.get("type") or "")
-        yield "Asset", str(entry.get("name") or "")
-        for alias in entry.get("aliases") or []:
+        yield "Asset", str(_get(entry, "type") or "")
+        yield "Asset", str(_get(entry, "name") or "")
+        for alias in _get(entry, "aliases") or []:
             yield "Asset", str(alias)
+        for name in (_get(entry, "names") or {}).values():
+            yield "Asset", str(name)
 
 
 def _place_ids(event: Event) -> list[str]:

@@ -6,7 +6,6 @@ import pytest
 
 from patrolmap.filters import Filters, analysis_frame, filter_events, responders
 from patrolmap.load import load_dataset
-from patrolmap.schema import Event, Source
 
 FRAME = pd.DataFrame(
     {
@@ -31,19 +30,9 @@ FRAME = pd.DataFrame(
 )
 
 
-def event(**changes) -> Event:
-    """A minimal event with the fields responders() reads."""
-    base = dict(
-        id="air-2020-01-01",
-        kind="air_patrol",
-        name="Test",
-        date_start=date(2020, 1, 1),
-        date_end=date(2020, 1, 1),
-        participants=("RUS", "CHN"),
-        areas=("sea-of-japan",),
-        sources=(Source("s1", "TASS", "t", "https://example.org/", None, None),),
-    )
-    return Event(**{**base, **changes})
+def event(**changes) -> SimpleNamespace:
+    """A stand-in event with the fields responders() reads (incidents, participants, sources)."""
+    return SimpleNamespace(**{"participants": ("RUS", "CHN"), "incidents": (), "sources": (), **changes})
 
 
 def incident(kind: str, actor: str, **extra) -> SimpleNamespace:
