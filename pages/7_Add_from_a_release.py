@@ -49,7 +49,7 @@ raw, name = pasted, "pasted text"
 if uploaded is not None:
     content = uploaded.getvalue()
     if len(content) > MAX_UPLOAD_BYTES:
-        st.error(f"{uploaded.name}: {len(content):,} bytes; at most {MAX_UPLOAD_BYTES:,}.")
+        st.error(f"{md_escape(uploaded.name)}: {len(content):,} bytes; at most {MAX_UPLOAD_BYTES:,}.")
         st.stop()
     raw, name = content.decode("utf-8", errors="replace"), uploaded.name
 
@@ -69,7 +69,7 @@ try:
         name=name,
     )
 except IngestError as exc:
-    st.error(str(exc))
+    st.error(md_escape(str(exc)))
     st.stop()
 
 source = dict(result["source"])

@@ -33,6 +33,8 @@ from pydantic.dataclasses import dataclass
 from pydantic.json_schema import SkipJsonSchema
 from pydantic_core import PydanticCustomError
 
+from patrolmap.urls import safe_url
+
 KINDS = ("air_patrol", "naval_patrol", "submarine_patrol", "coast_guard_patrol", "exercise")
 KIND_LABELS = {
     "air_patrol": "Air patrol",
@@ -254,8 +256,9 @@ def _url(value: object) -> str:
         or parsed.scheme not in ("http", "https")
         or not parsed.netloc
         or any(c in value for c in URL_FORBIDDEN)
+        or safe_url(value) is None  # userinfo (http://127.0.0.1@evil.example/), control characters ...
     ):
-        fail("an http(s) URL")
+        fail("an http(s) URL with a host and no user name")
     return value
 
 
