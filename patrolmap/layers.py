@@ -32,6 +32,7 @@ MAX_ROUTES = 1000  # above this many routes in the filter, draw legs per place p
 AREA_IDS_MAX = 50
 # Badges per event while they stay legible; beyond, one count per place (until zoomed in).
 MAX_BADGES = 12
+MAX_ZOOMED_BADGES = 200
 # The browser gets at most this many points per line or ring; longer ones (uploads) are
 # simplified for drawing. Lengths are measured on the full path.
 MAX_DRAWN_POINTS = 2000
@@ -415,40 +416,42 @@ def badge_anchor(event: Event, places: dict[str, Place]) -> str | None:
 
 
 def add_badges(model: MapModel, events: list[Event], places: dict[str, Place]) -> None:
-    """What each side sent, per shown event with assets; beyond MAX_BADGES events (or in the
-    aggregated view) one count per place instead, and the badges only once zoomed in."""
-    with_assets = [e for e in events if e.assets and badge_anchor(e, places)]
-    if not with_assets:
+    """What each side sent, per shown event with assets. Beyond MAX_BADGES events one count per
+    place instead, with the badges back once zoomed in; beyond MAX_ZOOMED_BADGES (or in the
+    aggregated view) counts only, until the filter is narrowed."""
+    anchored = [(e, badge_anchor(e, places)) for e in events if e.assets]
+    anchored = [(e, a) for e, a in anchored if a]
+    if not anchored:
         return
-    crowded = model.aggregated or len(with_assets) > MAX_BADGES
+    crowded = model.aggregated or len(anchored) > MAX_BADGES
+    per_event = not model.aggregated and len(anchored) <= MAX_ZOOMED_BADGES
     per_place: dict[str, list[str]] = defaultdict(list)
-    index = model.add_style({"min_zoom": 0})
-    zoomed = model.add_style({"min_zoom": 6})  # badges of a crowded view: only zoomed in
+    index = model.add_style({"min_zoom": 6 if crowded else 0})  # a crowded view's badges: only zoomed in
     seen: Counter = Counter()
-    for event in with_assets:
-        anchor = badge_anchor(event, places)
+    for event, anchor in anchored:
         per_place[anchor].append(event.id)
-        if model.aggregated:
+        if not per_event:
             continue
         lon, lat = fan_out(*place_point(places[anchor]), seen[anchor])
         seen[anchor] += 1
+        text = style.badge_text(event)
         model.badges.append(
             Feature(
                 "badge",
                 f"badge:{event.id}",
                 "Point",
                 (lon, lat),
-                zoomed if crowded else index,
+                index,
                 ("badge",),
-                (style.route_label(event), style.badge_text(event)),
+                (style.route_label(event), text),
                 ("? = count not reported",),
-                style.badge_text(event),
+                text,
                 {"event_id": event.id, "parts": style.badge_parts(event)},
             )
         )
     if not crowded:
         return
-    counts = model.add_style({"max_zoom": 5})
+    counts = model.add_style({"max_zoom": 5} if per_event else {})
     for anchor, ids in sorted(per_place.items()):
         model.badges.append(
             Feature(

@@ -8,6 +8,7 @@ PNG/SVG snapshot, GeoJSON) can import it without importing each other. Text made
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from patrolmap.schema import COUNTRIES, INCIDENT_LABELS, KIND_LABELS, PROVENANCES, Event
 
@@ -114,13 +115,14 @@ LABEL_SNAPSHOT = {  # font size (pt), colour, italic
 }
 
 
+@lru_cache(maxsize=1024)
 def participants_key(codes) -> str:
     return "+".join(sorted(codes))
 
 
 def side_key(event: Event) -> str:
     """The colour group of an event: its participants, or 'upload' for the analyst's own events."""
-    return "upload" if event.origin == "upload" else participants_key(event.participants)
+    return "upload" if event.origin == "upload" else participants_key(tuple(event.participants))
 
 
 def side_color(side: str) -> str:
