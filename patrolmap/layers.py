@@ -70,6 +70,7 @@ class MapModel:
     styles: list[dict] = field(default_factory=list)
     aggregated: bool = False
     n_routes: int = 0
+    selected: str = ""
     _style_index: dict = field(default_factory=dict, repr=False)
 
     def style_of(self, feature: Feature) -> dict:
@@ -197,7 +198,7 @@ def build_model(
 ) -> MapModel:
     """The map's features for the events: single routes while they stay readable (at most
     max_routes; None: always), aggregates beyond; place names when labels is set."""
-    model = MapModel()
+    model = MapModel(selected=selected)
     model.n_routes = sum(1 for e in events if e.route is not None)
     model.aggregated = max_routes is not None and model.n_routes > max_routes
     add_areas(model, events, places)
@@ -208,7 +209,7 @@ def build_model(
         add_routes(model, events, places, selected)
         add_incidents(model, events, places)
     add_point_areas(model, events, places)
-    add_badges(model, events, places)
+    add_badges(model, events, places, selected)
     if labels:
         model.labels = place_labels(places)
     return model
@@ -415,10 +416,10 @@ def badge_anchor(event: Event, places: dict[str, Place]) -> str | None:
     return event.areas[0] if event.areas else None
 
 
-def add_badges(model: MapModel, events: list[Event], places: dict[str, Place]) -> None:
+def add_badges(model: MapModel, events: list[Event], places: dict[str, Place], selected: str = "") -> None:
     """What each side sent, per shown event with assets. Beyond MAX_BADGES events one count per
     place instead, with the badges back once zoomed in; beyond MAX_ZOOMED_BADGES (or in the
-    aggregated view) counts only, until the filter is narrowed."""
+    aggregated view) counts only, until the filter is narrowed. The selected event's badge always shows."""
     anchored = [(e, badge_anchor(e, places)) for e in events if e.assets]
     anchored = [(e, a) for e, a in anchored if a]
     if not anchored:
@@ -427,10 +428,11 @@ def add_badges(model: MapModel, events: list[Event], places: dict[str, Place]) -
     per_event = not model.aggregated and len(anchored) <= MAX_ZOOMED_BADGES
     per_place: dict[str, list[str]] = defaultdict(list)
     index = model.add_style({"min_zoom": 6 if crowded else 0})  # a crowded view's badges: only zoomed in
+    always = model.add_style({"min_zoom": 0})
     seen: Counter = Counter()
     for event, anchor in anchored:
         per_place[anchor].append(event.id)
-        if not per_event:
+        if not per_event and event.id != selected:
             continue
         lon, lat = fan_out(*place_point(places[anchor]), seen[anchor])
         seen[anchor] += 1
@@ -441,7 +443,7 @@ def add_badges(model: MapModel, events: list[Event], places: dict[str, Place]) -
                 f"badge:{event.id}",
                 "Point",
                 (lon, lat),
-                index,
+                always if event.id == selected else index,
                 ("badge",),
                 (style.route_label(event), text),
                 ("? = count not reported",),
@@ -476,7 +478,7 @@ LABEL_KINDS = {"sea": "sea", "strait": "strait", "island": "island"}
 
 def place_labels(places: dict[str, Place]) -> list[Feature]:
     """Names of seas, straits and islands (gazetteer) and of countries (Natural Earth), in the
-    order they win a collision: countries, seas, islands, straits."""
+    order they win a collision: countries, seas, straits, islands."""
     named = tuple(
         (place_id, LABEL_KINDS[p.kind], p.name, place_point(p))
         for place_id, p in places.items()

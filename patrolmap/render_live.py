@@ -69,6 +69,8 @@ MAP_CSS = (
     ".place-label-island{color:#55554d;font-size:10px}"
     ".place-label-strait{color:#1d4e6e;font-style:italic;font-size:10px}"
     ".patrol-badge,.patrol-badge-count{white-space:nowrap;}"
+    ".route-label{white-space:nowrap;}.route-label span{display:inline-block;transform:translate(-50%,40%);"
+    "font:bold 10px/1.1 sans-serif;text-shadow:0 0 2px #fff,0 0 2px #fff,0 0 3px #fff;pointer-events:none}"
     ".patrol-badge div{display:inline-block;transform:translate(-50%,-130%);background:rgba(255,255,255,.95);"
     "border:1px solid #777;border-radius:3px;padding:1px 4px;font:11px/1.3 sans-serif;color:#222;}"
     ".patrol-badge .role{display:inline-block;min-width:10px;padding:0 2px;border-radius:2px;background:#444;"
@@ -213,7 +215,7 @@ def live_layers(model: MapModel) -> list[folium.FeatureGroup]:
     )
     groups = [
         _group(AREA_LAYER, model.areas, model, kind="areas"),
-        _group(route_name, model.routes, model, kind="routes", arrows=not model.aggregated),
+        _group(route_name, model.routes, model, kind="routes", arrows=not model.aggregated, focus=model.selected),
         _group(INCIDENT_LAYER, model.incidents, model, kind="incidents"),
     ]
     if model.labels:
@@ -304,9 +306,7 @@ def legend_swatch(entry: style.LegendEntry) -> str:
             f' stroke-opacity="{entry.opacity}"{dash}/></svg>'
         )
     if entry.swatch == "area":
-        return (
-            f'<span style="display:inline-block;width:12px;height:9px;background:{entry.color};opacity:.45"></span>'
-        )
+        return f'<span style="display:inline-block;width:12px;height:9px;background:{entry.color};opacity:.45"></span>'
     if entry.swatch == "hotspot":
         return (
             '<span style="display:inline-block;width:9px;height:9px;border-radius:50%;'

@@ -105,7 +105,7 @@ ROLE_NAMES = {
 UNKNOWN_COUNT = "?"
 
 # Place-name labels by kind: the zoom from which each shows, and its look.
-LABEL_MIN_ZOOM = {"country": 3, "sea": 3, "island": 4, "strait": 5}
+LABEL_MIN_ZOOM = {"country": 3, "sea": 3, "strait": 3, "island": 4}  # also the order they win a collision
 LABEL_CLASSES = {"country": "country", "sea": "sea", "island": "island", "strait": "strait"}
 LABEL_SNAPSHOT = {  # font size (pt), colour, italic
     "country": (7.5, "#6b6b60", False),

@@ -150,12 +150,32 @@
         layer.options.baseWeight = layer.options.weight;
         layer.on("mouseover", function () { highlight(layer); });
         layer.on("mouseout", function () { unhighlight(); });
+        if (data.strings[row[7]]) { addRouteLabel(layer, data.strings[row[7]], data.styles[row[4]].color); }
         if (arrows && layer.setText) {
           layer.setText("    \u27a4    ", { repeat: true, offset: 4,
             attributes: { fill: data.styles[row[4]].color, "font-size": "13px", "font-weight": "bold" } });
         }
       }
     };
+  }
+
+  /* The route's short name and date as text at its middle point, decluttered with the place names. */
+  function addRouteLabel(layer, text, color) {
+    layer.on("add", function () {
+      var pts = layer.getLatLngs();
+      if (!pts.length) { return; }
+      var at = pts[Math.floor(pts.length / 2)];
+      var el = document.createElement("span");
+      el.textContent = text;
+      el.style.color = color;
+      var marker = L.marker(at, { icon: L.divIcon({ className: "route-label", html: el, iconSize: null }),
+        interactive: false, keyboard: false, zIndexOffset: -500 });
+      marker.feature = { properties: { layer: "route_label", event_id: layer.feature.properties.event_id,
+        min_zoom: layer.feature.properties.selected ? 0 : 5 } };
+      layer.routeLabel = marker;
+      marker.addTo(layer._map);
+    });
+    layer.on("remove", function () { if (layer.routeLabel) { layer.routeLabel.remove(); layer.routeLabel = null; } });
   }
 
   /* Labels, badges and route names that overlap at this zoom: the earlier (more important) wins. */
@@ -166,11 +186,12 @@
       if (!g._map) { return; }
       g.eachLayer(function (l) {
         var p = l.feature && l.feature.properties;
+        if (l.routeLabel && l.routeLabel.getElement()) { items.push(l.routeLabel); }
         if (!p || !l.getElement || !l.getElement()) { return; }
         if (p.layer === "label" || p.layer === "badge" || p.layer === "badge_count") { items.push(l); }
       });
     });
-    var rank = { badge: 0, badge_count: 0, label: 1 };
+    var rank = { badge: 0, badge_count: 0, route_label: 1, label: 2 };
     items.sort(function (a, b) { return rank[a.feature.properties.layer] - rank[b.feature.properties.layer]; });
     items.forEach(function (l) {
       var p = l.feature.properties, el = l.getElement();
@@ -181,7 +202,7 @@
       var hit = kept.some(function (k) {
         return box.left < k.right && box.right > k.left && box.top < k.bottom && box.bottom > k.top;
       });
-      if (hit && p.layer === "label") { el.style.display = "none"; } else { kept.push(box); }
+      if (hit && p.layer !== "badge" && p.layer !== "badge_count") { el.style.display = "none"; } else { kept.push(box); }
     });
   }
 
@@ -195,6 +216,22 @@
       });
     });
     return bounds;
+  }
+
+  /* A URL naming an event opens fitted to it (its route, areas, incidents). */
+  function fitEvent(map, id) {
+    var bounds = null;
+    state.layers.forEach(function (g) {
+      if (!g._map) { return; }
+      g.eachLayer(function (l) {
+        var p = l.feature && l.feature.properties;
+        if (!p || p.event_id !== id || p.layer === "badge") { return; }
+        var b = l.getBounds ? l.getBounds() : L.latLngBounds([l.getLatLng()]);
+        bounds = bounds ? bounds.extend(b) : L.latLngBounds(b.getSouthWest(), b.getNorthEast());
+      });
+    });
+    if (bounds) { map.fitBounds(bounds, { padding: [40, 40], maxZoom: 6, animate: false }); }
+    return !!bounds;
   }
 
   function fitShown(map) {
@@ -251,6 +288,10 @@
     state.timer = setTimeout(function () {
       state.timer = null;
       state.layers = state.layers.filter(function (g) { return g._map; });
+      if (!state.opened) {
+        state.opened = true;
+        if (state.focus && fitEvent(map, state.focus)) { declutter(map); return; }
+      }
       if (state.autofit !== false) { fitIfOutOfView(map); }
       declutter(map);
     }, 0);
@@ -269,6 +310,7 @@
       group.patrolKind = options.kind || "";
       state.layers.push(group);
       if (options.fit === false) { state.autofit = false; }
+      if (options.focus) { state.focus = options.focus; }
       group.on("add", function () { setup(group._map); schedule(group._map); });
       group.addTo(parent);
       return group;
