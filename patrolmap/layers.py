@@ -478,13 +478,14 @@ LABEL_KINDS = {"sea": "sea", "strait": "strait", "island": "island"}
 
 def place_labels(places: dict[str, Place]) -> list[Feature]:
     """Names of seas, straits and islands (gazetteer) and of countries (Natural Earth), in the
-    order they win a collision: countries, seas, straits, islands."""
+    order they win a collision: seas, straits, countries, islands."""
     named = tuple(
         (place_id, LABEL_KINDS[p.kind], p.name, place_point(p))
         for place_id, p in places.items()
         if p.kind in LABEL_KINDS and p.file != "upload"
     )
-    return [*country_labels(), *_gazetteer_labels(named)]
+    order = list(style.LABEL_MIN_ZOOM)
+    return sorted([*country_labels(), *_gazetteer_labels(named)], key=lambda f: order.index(f.props["kind"]))
 
 
 @lru_cache(maxsize=8)

@@ -105,7 +105,8 @@ ROLE_NAMES = {
 UNKNOWN_COUNT = "?"
 
 # Place-name labels by kind: the zoom from which each shows, and its look.
-LABEL_MIN_ZOOM = {"country": 3, "sea": 3, "strait": 3, "island": 4}  # also the order they win a collision
+# Seas and straits first: they are what patrol reports name; also the order they win a collision.
+LABEL_MIN_ZOOM = {"sea": 3, "strait": 3, "country": 3, "island": 4}
 LABEL_CLASSES = {"country": "country", "sea": "sea", "island": "island", "strait": "strait"}
 LABEL_SNAPSHOT = {  # font size (pt), colour, italic
     "country": (7.5, "#6b6b60", False),
@@ -218,12 +219,31 @@ def assets_text(event: Event) -> str:
     return "; ".join(f"{c}: {', '.join(items)}" for c, items in by_country.items())
 
 
+BADGE_ITEMS_PER_SIDE = 3  # more assets than this on one side are summed per role
+BADGE_TYPE_CHARS = 16  # and so are a side's assets when a type name is longer (ships' classes and names)
+
+
 def badge_parts(event: Event) -> list[tuple[str, str, str]]:
-    """(country, role symbol, '2× Tu-95MS') per asset, counts '?' where no source gives one."""
-    parts = []
+    """(country, role symbol, '2× Tu-95MS') per asset, counts '?' where no source gives one. A side
+    that sent more than BADGE_ITEMS_PER_SIDE types, or a type with a long name, is summed per role
+    ('6× surface ship', '3+×' when some counts are not reported), so a badge stays one short line."""
+    by_country: dict[str, list] = {}
     for asset in event.assets:
-        count = UNKNOWN_COUNT if asset.count is None else f"{asset.count:,}"
-        parts.append((asset.country, ROLE_SYMBOLS.get(asset.role, "•"), f"{count}× {asset.type}"))
+        by_country.setdefault(asset.country, []).append(asset)
+    parts = []
+    for country, assets in by_country.items():
+        if len(assets) <= BADGE_ITEMS_PER_SIDE and all(len(a.type) <= BADGE_TYPE_CHARS for a in assets):
+            for asset in assets:
+                count = UNKNOWN_COUNT if asset.count is None else f"{asset.count:,}"
+                parts.append((country, ROLE_SYMBOLS.get(asset.role, "•"), f"{count}× {asset.type}"))
+            continue
+        roles: dict[str, list] = {}
+        for asset in assets:
+            roles.setdefault(asset.role, []).append(asset.count)
+        for role, counts in roles.items():
+            known = sum(c for c in counts if c is not None)
+            count = UNKNOWN_COUNT if not known else f"{known:,}" + ("+" if None in counts else "")
+            parts.append((country, ROLE_SYMBOLS.get(role, "•"), f"{count}× {ROLE_NAMES.get(role, role)}"))
     return parts
 
 

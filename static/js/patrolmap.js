@@ -91,6 +91,8 @@
         keyboard: false, zIndexOffset: -1000 });
     }
     if (layer === "badge" || layer === "badge_count") {
+      if (st.min_zoom !== undefined) { f.properties.min_zoom = st.min_zoom; }
+      if (st.max_zoom !== undefined) { f.properties.max_zoom = st.max_zoom; }
       return L.marker(latlng, { icon: badgeIcon(data, row), keyboard: true, zIndexOffset: 1000,
         title: accessibleName(data, row) });
     }
@@ -191,8 +193,13 @@
         if (p.layer === "label" || p.layer === "badge" || p.layer === "badge_count") { items.push(l); }
       });
     });
-    var rank = { badge: 0, badge_count: 0, route_label: 1, label: 2 };
-    items.sort(function (a, b) { return rank[a.feature.properties.layer] - rank[b.feature.properties.layer]; });
+    // The selected event's badge first and always; then counts, other badges, route names, place names.
+    var rank = { badge_count: 1, badge: 2, route_label: 3, label: 4 };
+    function rankOf(l) {
+      var p = l.feature.properties;
+      return p.layer === "badge" && p.event_id === state.focus ? 0 : rank[p.layer];
+    }
+    items.sort(function (a, b) { return rankOf(a) - rankOf(b); });
     items.forEach(function (l) {
       var p = l.feature.properties, el = l.getElement();
       var show = (p.min_zoom === undefined || zoom >= p.min_zoom) && (p.max_zoom === undefined || zoom <= p.max_zoom);
@@ -202,7 +209,7 @@
       var hit = kept.some(function (k) {
         return box.left < k.right && box.right > k.left && box.top < k.bottom && box.bottom > k.top;
       });
-      if (hit && p.layer !== "badge" && p.layer !== "badge_count") { el.style.display = "none"; } else { kept.push(box); }
+      if (hit && rankOf(l) > 1) { el.style.display = "none"; } else { kept.push(box); }
     });
   }
 
@@ -264,6 +271,9 @@
   function setup(map) {
     if (map.patrolSetup) { return; }
     map.patrolSetup = true;
+    // A small window keeps the map clear: the legend starts folded (its summary stays).
+    var size = map.getSize(), legend = document.querySelector(".patrol-legend");
+    if (legend && (size.x < 1000 || size.y < 560)) { legend.open = false; }
     new FitControl().addTo(map);
     map.on("zoomend moveend", function () { declutter(map); });
     map.on("moveend", function () { reportView(map); });
