@@ -1,6 +1,9 @@
 """The map: patrol areas, routes and incidents for the events in the filter."""
 
+import streamlit as st
+
 from patrolmap import ui
+from patrolmap.cards import md_escape
 
 dataset = ui.page_setup("Map")
 frame = ui.load_frame()
@@ -8,7 +11,8 @@ filters, view = ui.sidebar_filters(frame, show_basemap=True)
 shown = ui.filtered(frame, filters)
 events = ui.events_by_id(shown["id"])
 
-ui.render_map_header(len(shown), len(frame), filters)
+st.title("Map of joint patrols")
+st.markdown(f"**{len(shown)}** of {len(frame)} events shown · {md_escape(filters.describe())}")
 result = ui.render_map(events, dataset.places, view)
 ui.render_exports(events, filters, view)
 ui.render_selection(result, view, dataset, events)

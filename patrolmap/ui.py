@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
+from pathlib import Path
+from urllib.parse import quote, urlencode
 
 import streamlit as st
+from streamlit.errors import StreamlitPageNotFoundError
 from streamlit_folium import st_folium
 
 # Imported here, once, not inside functions: Streamlit runs sessions in threads, and two threads
 # importing modules lazily at the same time can be handed a half-initialised module
 # ("cannot import name 'st_folium'", seen under 20 concurrent users in benchmarks/load_test.py).
 from patrolmap import captions, cards, export, load, maps
-from patrolmap.about import citation
 from patrolmap.filters import Filters, filter_events
 from patrolmap.geocode import locate
 from patrolmap.schema import COUNTRIES, KIND_LABELS, KINDS
@@ -20,6 +22,18 @@ from patrolmap.upload import MAX_BYTES, parse_upload
 from patrolmap.viewstate import ViewState, parse_view, view_to_params
 
 MAP_KEY = "patrol_map"
+APP_DIR = Path(__file__).resolve().parent.parent
+# (script relative to app.py, label, icon); a page that is not there is not linked.
+NAV_PAGES = (
+    ("app.py", "Home", "🏠"),
+    ("pages/1_Map.py", "Map", "🗺️"),
+    ("pages/2_Timeline.py", "Timeline", "📅"),
+    ("pages/3_Events.py", "Events", "📋"),
+    ("pages/4_Aircraft_and_ships.py", "Aircraft and ships", "✈️"),
+    ("pages/5_About_the_data.py", "About the data", "ℹ️"),
+    ("pages/6_Compare.py", "Compare events", "⚖️"),
+    ("pages/7_Add_from_a_release.py", "Add from a release", "📰"),
+)
 
 
 @st.cache_resource(show_spinner="Loading and checking data/ ...")
@@ -73,20 +87,36 @@ def current_dataset() -> load.Dataset:
 
 def _included_upload():
     upload = st.session_state.get("upload")
-    return upload if upload is not None and st.session_state.get("w_include_upload", True) else None
+    return upload if upload is not None and st.session_state.get("include_upload", True) else None
 
 
 def page_setup(title: str) -> load.Dataset:
     # An emoji favicon is drawn locally; a ":material/...:" one is fetched from Google Fonts.
     st.set_page_config(page_title=f"{title} · Russia–China joint patrols", page_icon="🛩️", layout="wide")
+    render_navigation()
     dataset = load_dataset()
     show_data_errors(dataset.errors)
     render_upload(dataset)
     return current_dataset()
 
 
+def render_navigation() -> None:
+    """The sidebar's page links, with titles in words ("Home", not the file name "app")."""
+    for path, label, icon in NAV_PAGES:
+        if not (APP_DIR / path).exists():
+            continue
+        try:
+            st.sidebar.page_link(path, label=label, icon=icon)
+        except StreamlitPageNotFoundError:
+            break  # a single page run on its own (AppTest.from_file) has no other pages to link
+
+
 def render_upload(dataset: load.Dataset) -> None:
-    """Sidebar: analysts overlay their own events (CSV as exported, YAML, GeoJSON); data/ never changes."""
+    """Sidebar: analysts overlay their own events (CSV as exported, YAML, GeoJSON); data/ never changes.
+
+    The upload lives in the session, not in the file widget, so it stays across pages until the
+    analyst removes it.
+    """
     with st.sidebar.expander("Your own events (overlay)", expanded="upload" in st.session_state):
         file = st.file_uploader(
             "CSV (same columns as the CSV export), YAML or GeoJSON",
@@ -94,22 +124,34 @@ def render_upload(dataset: load.Dataset) -> None:
             key="w_upload",
             help=f"At most {MAX_BYTES // 1_000_000} MB. Checked like the curated data; nothing is saved.",
         )
-        if file is None:
-            st.session_state.pop("upload", None)
+        if file is not None:
+            content = file.getvalue()
+            key = (file.name, len(content), hash(content))
+            if st.session_state.get("upload_key") != key:
+                st.session_state["upload_key"] = key
+                st.session_state["upload_name"] = file.name
+                st.session_state["upload"] = parse_upload(
+                    file.name, content, dataset.places, curated_ids={e.id for e in dataset.events}
+                )
+        upload = st.session_state.get("upload")
+        if upload is None:
             return
-        content = file.getvalue()
-        key = (file.name, len(content), hash(content))
-        if st.session_state.get("upload_key") != key:
-            st.session_state["upload_key"] = key
-            st.session_state["upload"] = parse_upload(
-                file.name, content, dataset.places, curated_ids={e.id for e in dataset.events}
-            )
-        upload = st.session_state["upload"]
-        st.toggle("Include my events in map, charts and exports", value=True, key="w_include_upload")
-        st.caption(f"{len(upload.events)} event(s) loaded from your file, drawn in orange.")
+        st.session_state["w_include_upload"] = st.session_state.get("include_upload", True)
+        st.toggle(
+            "Include my events in map, charts and exports",
+            key="w_include_upload",
+            on_change=lambda: st.session_state.update(include_upload=st.session_state["w_include_upload"]),
+        )
+        st.text(f"{len(upload.events)} event(s) from {st.session_state.get('upload_name', 'your file')}, in orange.")
+        st.button("Remove my events", key="w_remove_upload", on_click=_remove_upload)
     if upload.errors:
         with st.expander(f"⚠️ Your upload: {len(upload.errors)} problem(s); those rows were not loaded", expanded=True):
             st.dataframe(_error_rows(upload.errors), hide_index=True, width="stretch")
+
+
+def _remove_upload() -> None:
+    for key in ("upload", "upload_key", "upload_name", "include_upload"):
+        st.session_state.pop(key, None)
 
 
 def show_data_errors(errors: list[load.DataError]) -> None:
@@ -149,7 +191,9 @@ def sidebar_filters(frame, show_basemap: bool = False, show_search: bool = False
     if years[0] > years[1]:
         years = years_all
     if years_all[0] < years_all[1]:
-        years = sidebar.slider("Years", years_all[0], years_all[1], value=years, key="w_years")
+        follow_data_span("w_years", years_all)
+        initial = {} if "w_years" in st.session_state else {"value": years}
+        years = sidebar.slider("Years", years_all[0], years_all[1], key="w_years", **initial)
     kinds = sidebar.multiselect(
         "Kind",
         KINDS,
@@ -216,13 +260,30 @@ def _date_range_input(sidebar, frame, chosen: tuple[date, date] | None) -> tuple
     first, last = frame["date_start"].min().date(), frame["date_end"].max().date()
     value = chosen or (first, last)
     value = (max(value[0], first), min(value[1], last))
-    picked = sidebar.date_input(
-        "Dates", value=value, min_value=first, max_value=last, key="w_dates", format="YYYY-MM-DD"
-    )
+    follow_data_span("w_dates", (first, last))
+    initial = {} if "w_dates" in st.session_state else {"value": value}
+    picked = sidebar.date_input("Dates", min_value=first, max_value=last, key="w_dates", format="YYYY-MM-DD", **initial)
     if not isinstance(picked, (tuple, list)) or len(picked) != 2:
         return chosen  # the analyst has picked only the first day so far
     picked = (picked[0], picked[1])
     return None if picked == (first, last) else picked
+
+
+def follow_data_span(key: str, span: tuple) -> None:
+    """A range widget left at the whole span follows the span when the data grows or shrinks (an
+    upload dated after the curated events must not be hidden by a filter the analyst never set);
+    one the analyst narrowed is clipped to the new span."""
+    before = st.session_state.get(f"{key}_span")
+    st.session_state[f"{key}_span"] = span
+    value = st.session_state.get(key)
+    if before is None or before == span or value is None:
+        return
+    value = tuple(value)
+    if value == tuple(before):
+        st.session_state[key] = span
+    elif len(value) == 2:
+        low, high = max(value[0], span[0]), min(value[1], span[1])
+        st.session_state[key] = (low, high) if low <= high else span
 
 
 def remember_view(view: ViewState) -> None:
@@ -339,39 +400,6 @@ def events_by_id(ids) -> list:
     return [index[i] for i in ids if i in index]
 
 
-def render_home(cov: dict) -> None:
-    st.title("Russia–China joint military patrols")
-    st.markdown(
-        "An open reference map of the joint strategic air patrols Russia and China have flown since July 2019, "
-        "their joint naval patrols since 2021, and the drills they hold with Iran. Every event cites its "
-        "sources; where the Russian, Chinese, Japanese, Korean or US accounts differ, each claim is kept with "
-        "its source. Areas and routes are drawn from descriptions and are **approximate**."
-    )
-    cols = st.columns(4)
-    cols[0].metric("Events", cov["n_events"])
-    cols[1].metric("First", str(cov["first"] or "–"))
-    cols[2].metric("Latest", str(cov["last"] or "–"))
-    cols[3].metric("Sources cited", cov["n_sources"])
-    st.markdown(
-        " · ".join(f"{kind}: **{n}**" for kind, n in cov["by_kind"].items())
-        + f"  \nData version **{cards.md_escape(cov['version'])}**, "
-        f"last reviewed **{cards.md_escape(cov['last_reviewed'])}**; "
-        f"licence: {cards.md_escape(cov['licence'])}."
-    )
-    st.page_link("pages/1_Map.py", label="Open the map", icon=":material/map:")
-    st.subheader("How to cite")
-    st.code(citation(cov), language=None, wrap_lines=True)
-    st.caption(
-        "Works offline: maps, basemap and scripts are served by this app; nothing is fetched from the "
-        "internet unless you choose online tiles or online geocoding."
-    )
-
-
-def render_map_header(n_shown: int, n_all: int, filters: Filters) -> None:
-    st.title("Map of joint patrols")
-    st.markdown(f"**{n_shown}** of {n_all} events shown · {cards.md_escape(filters.describe())}")
-
-
 def apply_map_click(result) -> None:
     """A new click on the map selects its event (an area: its latest event); the same click seen
     again changes nothing, so the picker can still choose another event."""
@@ -409,130 +437,10 @@ def render_selection(result, view: ViewState, dataset: load.Dataset, events: lis
             render_card(cards.event_card(by_id[chosen], dataset.places))
 
 
-def render_charts(page: str | None, shown, filters: Filters, chart_list: dict) -> None:
-    if page:
-        st.title(page)
-    st.markdown(f"**{len(shown)}** events · {cards.md_escape(filters.describe())}")
-    if shown.empty:
-        st.info("No event matches the filters.")
-        return
-    events = events_by_id(shown["id"])
-    for key, chart in chart_list.items():
-        render_chart(chart, key, events, filters, st.session_state["view"])
-
-
-EVENT_COLUMNS = {
-    "date_start": st.column_config.DateColumn("Start", format="YYYY-MM-DD"),
-    "date_end": st.column_config.DateColumn("End", format="YYYY-MM-DD"),
-    "kind": "Kind",
-    "name": "Event",
-    "participants": "Participants",
-    "aircraft": st.column_config.NumberColumn("Aircraft", help="Sum of reported aircraft counts"),
-    "ships": st.column_config.NumberColumn("Ships", help="Sum of reported ship and submarine counts"),
-    "n_sources": st.column_config.NumberColumn("Sources"),
-    "disputed": st.column_config.TextColumn("Disputed", help="Fields on which sources disagree"),
-    "sources": st.column_config.TextColumn("Sources cited", help="Producers; the card links each source"),
-    "id": "Id",
-}
-
-
-def render_events_table(shown, view: ViewState, dataset: load.Dataset) -> None:
-    st.title("Events")
-    st.markdown(f"**{len(shown)}** events · select a row to open its card; click a header to sort.")
-    table = shown[list(EVENT_COLUMNS)].assign(
-        participants=shown["participants"].map(", ".join), kind=shown["kind"].map(KIND_LABELS)
-    )
-    picked = st.dataframe(
-        table,
-        column_config=EVENT_COLUMNS,
-        hide_index=True,
-        width="stretch",
-        on_select="rerun",
-        selection_mode="single-row",
-        key="events_table",
-    )
-    rows = picked.selection.rows if picked else []
-    chosen = table.iloc[rows[0]]["id"] if rows else (view.event if view.event in set(table["id"]) else "")
-    remember_view(replace(view, event=chosen))
-    if chosen:
-        event = events_by_id([chosen])[0]
-        with st.container(border=True):
-            render_card(cards.event_card(event, current_dataset().places))
-
-
-def render_catalogue(catalogue: list[dict], assets) -> None:
-    st.title("Aircraft and ships")
-    if not catalogue:
-        st.info("The catalogue data/assets.yaml is empty.")
-    else:
-        rows = [
-            {
-                "type": str(item.get("type", "")),
-                "name": str(item.get("name", "")),
-                "country": str(item.get("country", "")),
-                "role": str(item.get("role", "")),
-                "aliases": ", ".join(str(a) for a in item.get("aliases") or []),
-                "events in filter": int(assets.loc[assets["type_class"] == item.get("type"), "event"].nunique())
-                if len(assets)
-                else 0,
-                "note": str(item.get("note", "")),
-                "source": str((item.get("source") or {}).get("url", "")),
-            }
-            for item in catalogue
-            if isinstance(item, dict)
-        ]
-        st.dataframe(
-            rows,
-            hide_index=True,
-            width="stretch",
-            column_config={"source": st.column_config.LinkColumn("Source")},
-        )
-    if len(assets):
-        st.subheader("Reported in the events in the filter")
-        summary = assets.groupby(["type_class", "country", "role"], dropna=False).agg(
-            events=("event", "nunique"),
-            reported=("count", "sum"),
-            as_reported=("type", lambda t: ", ".join(sorted(set(t)))),
-        )
-        st.dataframe(summary.reset_index(), hide_index=True, width="stretch")
-
-
-def render_about(cov: dict, dataset: load.Dataset) -> None:
-    meta = dataset.meta or {}
-    esc = cards.md_escape
-    st.title("About the data")
-    st.markdown(esc(meta.get("description", "")))
-    st.subheader("Coverage")
-    st.markdown(
-        f"**{cov['n_events']}** events from **{cov['first']}** to **{cov['last']}**, "
-        f"**{cov['n_sources']}** source citations, **{cov['n_places']}** gazetteer places. "
-        f"Data version **{esc(cov['version'])}**, last reviewed **{esc(cov['last_reviewed'])}**."
-    )
-    st.dataframe([{"kind": k, "events": n} for k, n in cov["by_kind"].items()], hide_index=True)
-    if meta.get("method"):
-        st.subheader("Method")
-        for line in meta["method"]:
-            st.markdown("- " + esc(line))
-    st.subheader("Licence")
-    st.markdown(esc(cov["licence"]))
-    st.subheader("How to cite")
-    st.code(citation(cov), language=None, wrap_lines=True)
-    if meta.get("changes"):
-        st.subheader("Change log")
-        st.dataframe(meta["changes"], hide_index=True, width="stretch")
-    resources = meta.get("resources") or []
-    if resources:
-        st.subheader("Files and fields")
-        for resource in resources:
-            with st.expander(esc(f"{resource.get('path', '')}: {resource.get('title', '')}")):
-                fields = (resource.get("schema") or {}).get("fields") or []
-                st.dataframe(fields, hide_index=True, width="stretch")
-
-
 def permalink(view: ViewState) -> str:
     """The address that reopens this view (page URL plus the view's query string)."""
     base = (getattr(st.context, "url", None) or "").split("?")[0]
-    query = "&".join(f"{k}={v}" for k, v in view_to_params(view).items())
+    query = urlencode(view_to_params(view), quote_via=quote)
     return f"{base}?{query}" if query else base
 
 

@@ -6,9 +6,10 @@ from urllib.parse import urlparse
 import yaml
 
 from patrolmap.load import DATA_DIR, load_dataset, type_index
-from patrolmap.schema import COUNTRIES, ROLES
+from patrolmap.schema import COUNTRIES, ID_PREFIXES, KINDS, ROLES
 
-ID_PREFIX = {"air_patrol": "air", "naval_patrol": "naval", "exercise": "ex"}
+# Ids are never renamed: the first submarine patrol was recorded as a naval patrol before the kind existed.
+LEGACY_IDS = {"naval-2025-08-05-submarine": "naval"}
 
 
 def collect_problems() -> list[str]:
@@ -18,7 +19,8 @@ def collect_problems() -> list[str]:
     retired = {r["id"] for r in yaml.safe_load((DATA_DIR / "retired_ids.yaml").read_text()) or []}
     for event in dataset.events:
         where = f"{event.file} id={event.id}"
-        expected_id = f"{ID_PREFIX[event.kind]}-{event.date_start.isoformat()}"
+        prefix = LEGACY_IDS.get(event.id, ID_PREFIXES[event.kind])
+        expected_id = f"{prefix}-{event.date_start.isoformat()}"
         if not re.match(rf"^{expected_id}(-[a-z0-9-]+)?$", event.id):
             problems.append(f"{where}: id must start with {expected_id} (kind and date_start)")
         if event.id in retired:
@@ -33,23 +35,65 @@ def collect_problems() -> list[str]:
         for source in event.sources:
             if source.date_accessed is None:
                 problems.append(f"{where}: source {source.id} has no date_accessed")
+    problems += catalogue_problems(dataset)
+    for n, item in enumerate(dataset.aliases, 1):
+        missing = [alias for alias in item.aliases if alias not in item.alias_sources]
+        if missing:
+            problems.append(f"data/aliases.yaml entry #{n} ({item.canonical}): no alias_sources for {missing}")
+    return problems
+
+
+def catalogue_problems(dataset) -> list[str]:
+    problems = []
     seen_types = set()
     for n, item in enumerate(dataset.catalogue, 1):
-        where = f"data/assets.yaml entry #{n} ({item.get('type')!r})"
-        if item.get("type") in seen_types:
+        where = f"data/assets.yaml entry #{n} ({item.type!r})"
+        if item.type in seen_types:
             problems.append(f"{where}: type listed twice")
-        seen_types.add(item.get("type"))
-        if item.get("role") not in ROLES:
-            problems.append(f"{where}: role must be one of {ROLES}, got {item.get('role')!r}")
-        if item.get("country") is not None and item.get("country") not in COUNTRIES:
-            problems.append(f"{where}: country must be ISO alpha-3, got {item.get('country')!r}")
-        url = (item.get("source") or {}).get("url", "")
+        seen_types.add(item.type)
+        if item.role not in ROLES:
+            problems.append(f"{where}: role must be one of {ROLES}, got {item.role!r}")
+        if item.country is not None and item.country not in COUNTRIES:
+            problems.append(f"{where}: country must be ISO alpha-3, got {item.country!r}")
+        url = item.source.url
         if urlparse(url).scheme not in ("http", "https"):
             problems.append(f"{where}: source.url must be http(s), got {url!r}")
-    for n, item in enumerate(dataset.aliases, 1):
-        if not item.get("canonical") or not item.get("aliases") or not item.get("source"):
-            problems.append(f"data/aliases.yaml entry #{n}: needs canonical, aliases and source")
     return problems
+
+
+def ship_problems() -> list[str]:
+    """v0.2: every asset name is a ship in data/ships.yaml of the asset's type; ship types are catalogued."""
+    dataset = load_dataset(DATA_DIR)
+    types = type_index(dataset.catalogue)
+    ships = {}
+    problems = []
+    for ship in dataset.ships:
+        if ship.name in ships:
+            problems.append(f"data/ships.yaml name={ship.name}: name listed twice")
+        ships[ship.name] = ship
+        if ship.type not in types:
+            problems.append(f"data/ships.yaml name={ship.name}: type {ship.type!r} is not in data/assets.yaml")
+    for event in dataset.events:
+        for asset in event.assets:
+            ship = ships.get(asset.name) if asset.name else None
+            if asset.name and ship is None:
+                problems.append(f"{event.file} id={event.id}: asset name {asset.name!r} is not in data/ships.yaml")
+            elif ship and types.get(ship.type, ship.type) != types.get(asset.type, asset.type):
+                problems.append(
+                    f"{event.file} id={event.id}: asset {asset.name!r} has type {asset.type!r}, "
+                    f"data/ships.yaml says {ship.type!r}"
+                )
+    return problems
+
+
+def source_language_problems() -> list[str]:
+    """v0.2: curated data gives the language of every source."""
+    return [
+        f"{event.file} id={event.id}: source {source.id} has no language"
+        for event in load_dataset(DATA_DIR).events
+        for source in event.sources
+        if source.language is None
+    ]
 
 
 def test_data_has_no_problems():
@@ -57,9 +101,19 @@ def test_data_has_no_problems():
     assert not problems, f"{len(problems)} problem(s) in data/:\n" + "\n".join(problems)
 
 
+def test_asset_names_resolve_in_ships():
+    problems = ship_problems()
+    assert not problems, f"{len(problems)} problem(s):\n" + "\n".join(problems)
+
+
+def test_every_source_has_a_language():
+    problems = source_language_problems()
+    assert not problems, f"{len(problems)} problem(s):\n" + "\n".join(problems)
+
+
 def test_data_covers_the_known_series():
     events = load_dataset(DATA_DIR).events
     kinds = {e.kind for e in events}
-    assert kinds == {"air_patrol", "naval_patrol", "exercise"}
+    assert kinds == set(KINDS)  # every kind of record format v0.2 has curated records
     first = min(e.date_start for e in events if e.kind == "air_patrol")
     assert first.isoformat() == "2019-07-23"

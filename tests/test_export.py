@@ -74,7 +74,7 @@ def svg_width(data: bytes) -> float:
 
 def test_caption_for(caption, subset):
     assert caption.filters_text == SUBSET_FILTERS.describe()
-    assert caption.data_version == "0.1.0" and caption.data_date == "2026-11-27"
+    assert caption.data_version == "0.2.0" and caption.data_date == "2026-12-01"  # data/datapackage.yaml
     assert caption.generated == TODAY and caption.permalink == PERMALINK
     lines = captions.caption_lines(caption)
     assert lines[0] == "Air patrols 2019-2023"
