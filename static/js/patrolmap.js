@@ -246,10 +246,19 @@
     if (b) { map.fitBounds(b, { padding: [24, 24], maxZoom: 6, animate: false }); }
   }
 
-  /* After a filter change: fit when none of the shown events is in view, else keep the view. */
+  /* After a filter change: fit when no shown feature is in view, else keep the analyst's view. */
   function fitIfOutOfView(map) {
-    var b = dataBounds();
-    if (b && !map.getBounds().intersects(b)) { fitShown(map); }
+    var view = map.getBounds(), any = false, inView = false;
+    state.layers.forEach(function (g) {
+      if (!g._map || g.patrolKind === "labels") { return; }
+      g.eachLayer(function (l) {
+        var b = l.getBounds ? l.getBounds() : (l.getLatLng ? L.latLngBounds([l.getLatLng()]) : null);
+        if (!b || !b.isValid()) { return; }
+        any = true;
+        if (view.intersects(b)) { inView = true; }
+      });
+    });
+    if (any && !inView) { fitShown(map); }
   }
 
   var FitControl = L.Control.extend({
