@@ -209,7 +209,7 @@
       var hit = kept.some(function (k) {
         return box.left < k.right && box.right > k.left && box.top < k.bottom && box.bottom > k.top;
       });
-      if (hit && rankOf(l) > 1) { el.style.display = "none"; } else { kept.push(box); }
+      if (hit && rankOf(l) > 1) { el.style.display = "none"; } else if (p.layer !== "badge_count") { kept.push(box); }
     });
   }
 
@@ -246,9 +246,10 @@
     if (b) { map.fitBounds(b, { padding: [24, 24], maxZoom: 6, animate: false }); }
   }
 
-  /* After a filter change: fit when no shown feature is in view, else keep the analyst's view. */
+  /* After a filter change: fit when no shown feature is in view (a marker at the very edge does not
+   * count: the inner 80% of the map), else keep the analyst's view. */
   function fitIfOutOfView(map) {
-    var view = map.getBounds(), any = false, inView = false;
+    var view = map.getBounds().pad(-0.1), any = false, inView = false;
     state.layers.forEach(function (g) {
       if (!g._map || g.patrolKind === "labels") { return; }
       g.eachLayer(function (l) {
