@@ -205,7 +205,7 @@
       var show = (p.min_zoom === undefined || zoom >= p.min_zoom) && (p.max_zoom === undefined || zoom <= p.max_zoom);
       el.style.display = show ? "" : "none";
       if (!show) { return; }
-      var box = el.getBoundingClientRect();
+      var box = (el.firstChild || el).getBoundingClientRect();
       var hit = kept.some(function (k) {
         return box.left < k.right && box.right > k.left && box.top < k.bottom && box.bottom > k.top;
       });
