@@ -132,7 +132,7 @@ def test_chart_png_is_twice_the_svg(dataset, caption, make_chart):
 @pytest.mark.parametrize("make_chart", CHARTS, ids=lambda f: f.__name__)
 def test_chart_svg_carries_caption(dataset, caption, make_chart):
     text = svg_text(export.chart_svg(make_chart(events_frame(dataset.events)), caption))
-    for needle in (caption.title, caption.filters_text, "version 0.1.0", PERMALINK):
+    for needle in (caption.title, caption.filters_text, "version 0.2.0", PERMALINK):
         assert needle in text
 
 
@@ -318,7 +318,7 @@ def test_report_bundle(dataset, subset, caption):
         assert zf.namelist() == ["README.txt", *files]
         assert all(zf.read(name) == content for name, content in files.items())
         readme = zf.read("README.txt").decode("utf-8")
-    for needle in (caption.filters_text, PERMALINK, "data version 0.1.0", "How to cite", *files):
+    for needle in (caption.filters_text, PERMALINK, "data version 0.2.0", "How to cite", *files):
         assert needle in readme.replace("\n", " ")
 
 
