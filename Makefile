@@ -1,6 +1,6 @@
-# Start the app on http://localhost:8501 (installs the runtime requirements first).
+# Start the app on http://127.0.0.1:8501, this machine only (installs the runtime requirements first).
 run:
-	pip install -q -r requirements.txt && python -m streamlit run app.py
+	pip install -q -r requirements.txt && bash scripts/serve.sh
 
 # Install test requirements and Chromium if missing, then run every test, browser tests included.
 test:
@@ -15,4 +15,12 @@ bench:
 	python benchmarks/map_scale.py && python benchmarks/page_load.py && \
 	python benchmarks/load_test.py --mode websocket --users 20 --seconds 120
 
-.PHONY: run test lint bench
+# Offline bundle for an air-gapped machine: dist/patrolmap-bundle.tar.gz (app + wheels of requirements.txt).
+bundle:
+	bash scripts/bundle.sh
+
+# 3 replicas behind HAProxy (Debian's haproxy) on http://127.0.0.1:8500; REPLICAS=N for another count.
+replicas:
+	bash scripts/replicas.sh $(or $(REPLICAS),3)
+
+.PHONY: run test lint bench bundle replicas

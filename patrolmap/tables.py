@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from patrolmap.schema import KIND_LABELS, CatalogueEntry
+from patrolmap.schema import KIND_LABELS
 
 EVENT_TABLE_COLUMNS = [
     "date_start",
@@ -28,21 +28,27 @@ def events_table(shown: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def catalogue_rows(catalogue: list[CatalogueEntry], assets: pd.DataFrame) -> list[dict]:
-    """One row per catalogued type, with how many events in the filter reported it."""
+def catalogue_rows(catalogue, assets: pd.DataFrame) -> list[dict]:
+    """One row per catalogued type (data/assets.yaml entries), with how many events in the filter reported it."""
     return [
         {
-            "type": item.type,
-            "name": item.name,
-            "country": item.country or "",
-            "role": item.role,
-            "aliases": ", ".join(item.aliases),
-            "events in filter": _events_with_type(assets, item.type),
-            "note": item.note,
-            "source": item.source.url,
+            "type": entry.type,
+            "name": entry.name,
+            "country": entry.country or "",
+            "role": entry.role,
+            "names in other languages": names_text(entry.names),
+            "aliases": ", ".join(entry.aliases),
+            "events in filter": _events_with_type(assets, entry.type),
+            "note": entry.note or "",
+            "source": entry.source.url,
         }
-        for item in catalogue
+        for entry in catalogue
     ]
+
+
+def names_text(names: dict) -> str:
+    """{'ru': 'Ту-95МС', 'zh': '图-95MS'} -> 'ru Ту-95МС · zh 图-95MS'."""
+    return " · ".join(f"{lang} {name}" for lang, name in sorted((names or {}).items()))
 
 
 def _events_with_type(assets: pd.DataFrame, type_name) -> int:

@@ -33,7 +33,8 @@ def test_map_svg_deterministic_with_caption(dataset, subset, caption):
     svg = export.map_svg(subset, dataset.places, caption)
     assert export.map_svg(subset, dataset.places, caption) == svg
     text = svg_text(svg)
-    for needle in (caption.title, caption.filters_text, f"version {caption.data_version}", PERMALINK, "Approximate geometry"):
+    version = f"version {caption.data_version}"
+    for needle in (caption.title, caption.filters_text, version, PERMALINK, "Approximate geometry"):
         assert needle in text
     assert "Route: Russia + China" in text  # legend
 
