@@ -8,7 +8,7 @@ exactly what st_folium sends to the browser (the real st_folium runs with its co
 replaced by a recorder, so the payload is its JSON arguments byte for byte). The payload is
 compared with the compact GeoJSON of what is drawn: each feature's geometry and its id, dumped
 with separators=(",", ":"). The last line is `speedup_at_10000: <baseline s / app s>`, where the
-app path is whatever maps.build_layers draws today.
+app path is whatever maps.build_layers draws today (patrolmap/layers.py's model, drawn by render_live).
 """
 
 from __future__ import annotations
@@ -37,9 +37,10 @@ import streamlit_folium  # noqa: E402
 
 logging.disable(logging.NOTSET)
 
-from patrolmap import load, maps, scale  # noqa: E402
+from patrolmap import load, maps, render_live  # noqa: E402
 from patrolmap.filters import Filters, filter_events  # noqa: E402
 from patrolmap.gazetteer import polygon_coords, route_coords  # noqa: E402
+from patrolmap.layers import MAX_ROUTES, build_model  # noqa: E402
 from patrolmap.synthetic import event_record, synthetic_events  # noqa: E402
 
 SIZES = (1_000, 10_000, 100_000)
@@ -52,10 +53,20 @@ TARGET_SPEEDUP = 20
 TARGET_RATIO = 1.5
 TARGET_S_100K = 3.0
 
+
+def lean_layers(events, places):
+    """Every event drawn on its own, whatever the number (the model without aggregates)."""
+    return render_live.live_layers(build_model(events, places, max_routes=None))
+
+
+def scaled_layers(events, places):
+    return render_live.live_layers(build_model(events, places))
+
+
 MAP_PATHS = {
     "app: maps.build_layers": maps.build_layers,
-    "scale.lean_layers (every event)": scale.lean_layers,
-    f"scale.scaled_layers (aggregates > {scale.MAX_ROUTES:,} routes)": scale.scaled_layers,
+    "lean: every event": lean_layers,
+    f"scaled: aggregates > {MAX_ROUTES:,} routes": scaled_layers,
 }
 
 
@@ -112,14 +123,15 @@ def repeated_map_path(build, events, places) -> dict:
 def compact_bytes(layers) -> tuple[int, int]:
     """(features drawn, bytes of their geometry + id as compact GeoJSON)."""
     features = []
-    for collection in scale.drawn_geojson(layers):
-        for feature in collection["features"]:
-            props = feature.get("properties") or {}
+    for drawn in render_live.drawn_features(layers):
+        for feature in drawn:
+            props = feature.props
             key = next((k for k in ("event_id", "area_id", "leg", "place") if k in props), None)
+            coords = [list(feature.coords)] if feature.geometry == "Polygon" else feature.coords
             features.append(
                 {
                     "type": "Feature",
-                    "geometry": feature["geometry"],
+                    "geometry": {"type": feature.geometry, "coordinates": coords},
                     "properties": {key: props[key]} if key else {},
                 }
             )

@@ -42,6 +42,7 @@ import json
 import mimetypes
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -52,6 +53,9 @@ from folium.elements import JSCSSMixin
 from folium.template import Template
 
 STATIC_URL = "/app/static/vendor"
+# The map's own JavaScript (static/js/), served beside the vendored files.
+JS_URL = "/app/static/js"
+JS_DIR = Path(__file__).resolve().parent.parent / "static" / "js"
 VENDOR_DIR = Path(__file__).resolve().parent.parent / "static" / "vendor"
 MANIFEST_PATH = VENDOR_DIR / "MANIFEST.json"
 
@@ -348,7 +352,8 @@ def inline_assets(html: str, base_url: str = STATIC_URL, vendor_dir: Path = VEND
 def standalone_html(m: folium.Map, base_url: str = STATIC_URL) -> str:
     """The map as one self-contained HTML document (no external requests)."""
     use_local_assets(base_url)
-    return inline_assets(m.get_root().render(), base_url=base_url)
+    vendored = inline_assets(m.get_root().render(), base_url=base_url, strict=False)
+    return inline_assets(vendored, base_url=JS_URL, vendor_dir=JS_DIR)
 
 
 class _LinkCollector(HTMLParser):
@@ -425,6 +430,16 @@ def load_basemap(name: str = "land", pacific: bool = False, directory: Path | No
                 merged = shapely.union_all([shape({"type": "Polygon", "coordinates": p}) for p in polys])
                 feat["geometry"] = json.loads(json.dumps(mapping(merged)))
     return data
+
+
+LAND_FILE = BASEMAP_DIR / "land-pacific.geojson"
+
+
+@lru_cache(maxsize=1)
+def land_geojson() -> dict:
+    """Natural Earth land on the Pacific-centred display (static/basemap/land-pacific.geojson),
+    read once; callers must not change it."""
+    return json.loads(LAND_FILE.read_text(encoding="utf-8"))
 
 
 def manifest() -> dict:

@@ -15,39 +15,51 @@ from __future__ import annotations
 import dataclasses
 import io
 import json
-import math
 import re
 import textwrap
 import threading
 import zipfile
 from datetime import date
-from html import escape
 from typing import TYPE_CHECKING
 
-import folium
 import pandas as pd
 import yaml
 
-from patrolmap import assets, maps, records
+from patrolmap import records
 from patrolmap.captions import GEOMETRY_NOTE, Caption, caption_lines, caption_text, citation_text
 from patrolmap.csvfile import CSV_COLUMNS, events_csv
 
 if TYPE_CHECKING:
     import altair
 from patrolmap.filters import Filters
-from patrolmap.gazetteer import display_lon, polygon_coords, route_coords, route_length_km
+from patrolmap.layers import data_bounds, map_view
+from patrolmap.render_geojson import events_geojson, events_geojson_dict
+from patrolmap.render_html import caption_html, map_html
+from patrolmap.render_snapshot import map_png, map_svg
 from patrolmap.schema import Event, Place
 
-# Matplotlib markers for incidents (the web map's glyphs are not in every font); colours as on the web map.
-VIEW_MARGIN_DEG = 3.0  # around the data's bounds, for map snapshots and the HTML map
+# The map exports are drawn by the renderers of the layer model; they are named here too, so that
+# callers find every export in one module.
+__all__ = [
+    "caption_html",
+    "data_bounds",
+    "events_geojson",
+    "events_geojson_dict",
+    "map_html",
+    "map_png",
+    "map_svg",
+    "map_view",
+]
+
 DEFAULT_CHART_WIDTH = 560
 # Chart export shapes in CSS pixels (PNG at scale 2 doubles them): today's, and two slide shapes.
 CAPTION_FILE = "caption.txt"
 DATAPACKAGE_FILE = "datapackage.json"
 CHART_SIZES = {"default": None, "16:9": (960, 540), "4:3": (800, 600)}
 
-# Heavy libraries are imported on first use, one thread at a time: Streamlit serves sessions from
-# threads, and concurrent first imports can see a half-initialised module.
+# Altair and vl-convert are large and only chart exports need them: imported on first use (for
+# speed only), one thread at a time, as Streamlit serves sessions from threads and concurrent
+# first imports can see a half-initialised module.
 _IMPORT_LOCK = threading.Lock()
 
 
@@ -185,304 +197,6 @@ def _pad_svg(svg: str, target: tuple[int, int]) -> str:
     if "viewBox" not in new:
         new = new.replace("<svg", f'<svg viewBox="0 0 {cw:.0f} {ch:.0f}"', 1)
     return svg.replace(tag, new + f'<rect width="{cw:.0f}" height="{ch:.0f}" fill="white"/>', 1)
-
-
-# ---------------------------------------------------------------- map snapshot (matplotlib)
-
-
-def data_bounds(events: list[Event], places: dict[str, Place]) -> tuple[float, float, float, float] | None:
-    """(lon_min, lon_max, lat_min, lat_max) on the Pacific-centred display, of routes, areas
-    and incidents; None when nothing has geometry."""
-    xs: list[float] = []
-    ys: list[float] = []
-    for layer in (maps.routes_geojson(events, places), maps.areas_geojson(events, places)):
-        for feature in layer["features"]:
-            for x, y in _flat_coords(feature["geometry"]):
-                xs.append(x)
-                ys.append(y)
-    for event in events:
-        for place_id in event.areas:
-            xs.append(display_lon(places[place_id].lon))
-            ys.append(places[place_id].lat)
-        for incident in event.incidents:
-            if incident.place:
-                xs.append(display_lon(places[incident.place].lon))
-                ys.append(places[incident.place].lat)
-    if not xs:
-        return None
-    return min(xs), max(xs), min(ys), max(ys)
-
-
-def _flat_coords(geometry: dict):
-    coords = geometry["coordinates"]
-    if geometry["type"] == "Point":
-        return [coords]
-    if geometry["type"] == "LineString":
-        return coords
-    return [pt for ring in coords for pt in ring]
-
-
-def map_view(events: list[Event], places: dict[str, Place], view=None) -> tuple[float, float, float, float]:
-    """The extent to draw: view if given, else the data's bounds plus a margin (never tiny)."""
-    if view is not None:
-        lon_min, lon_max, lat_min, lat_max = (float(v) for v in view)
-        if lon_min >= lon_max or lat_min >= lat_max:
-            raise ValueError(f"view must be (lon_min, lon_max, lat_min, lat_max), got {view!r}")
-        return lon_min, lon_max, lat_min, lat_max
-    bounds = data_bounds(events, places)
-    if bounds is None:
-        lat, lon = maps.DEFAULT_CENTER
-        return lon - 25, lon + 25, lat - 15, lat + 15
-    lon_min, lon_max, lat_min, lat_max = bounds
-    # at least ~12 degrees across, so one strait is not blown up to fill the page
-    cx, cy = (lon_min + lon_max) / 2, (lat_min + lat_max) / 2
-    half_x = max((lon_max - lon_min) / 2 + VIEW_MARGIN_DEG, 6.0)
-    half_y = max((lat_max - lat_min) / 2 + VIEW_MARGIN_DEG, 4.0)
-    return cx - half_x, cx + half_x, max(cy - half_y, -85.0), min(cy + half_y, 85.0)
-
-
-def map_png(events: list[Event], places: dict[str, Place], caption: Caption, view=None) -> bytes:
-    """A static map (land, areas, routes with arrows, incidents, legend, caption) as PNG, 1500 px
-    wide. view=(lon_min, lon_max, lat_min, lat_max) on the Pacific-centred display (lon 40..240),
-    else the data's bounds. Byte-identical for the same input."""
-    with _IMPORT_LOCK:
-        from patrolmap.snapshot import render_map  # matplotlib only when a snapshot is asked for
-
-    return render_map(events, places, caption, view, "png")
-
-
-def map_svg(events: list[Event], places: dict[str, Place], caption: Caption, view=None) -> bytes:
-    """The map of map_png as SVG, text as <text> (searchable, editable). Byte-identical for the same input."""
-    with _IMPORT_LOCK:
-        from patrolmap.snapshot import render_map
-
-    return render_map(events, places, caption, view, "svg")
-
-
-# ---------------------------------------------------------------- standalone HTML map
-
-
-CAPTION_CSS = (
-    "position:absolute;top:10px;left:54px;z-index:1000;max-width:min(62%,720px);"
-    "background:rgba(255,255,255,.93);padding:6px 10px;border:1px solid #999;border-radius:4px;"
-    "font:12px/1.4 sans-serif;color:#222;"
-)
-
-
-def caption_html(caption: Caption) -> str:
-    """The caption as an HTML block; every line escaped (titles and filters can carry record text)."""
-    title, *rest = caption_lines(caption)
-    body = "<br>".join(escape(line) for line in rest)
-    return (
-        f'<div class="patrol-caption" style="{CAPTION_CSS}"><b style="font-size:14px">{escape(title)}</b><br>'
-        f"{body}<br><i>{escape(GEOMETRY_NOTE)}</i></div>"
-    )
-
-
-def map_html(
-    events: list[Event],
-    places: dict[str, Place],
-    caption: Caption,
-    basemap: str = maps.BASEMAPS[0],
-    view=None,
-) -> bytes:
-    """The interactive map as one self-contained HTML file (every script, style and the land
-    inlined) that opens offline from disk; the caption sits over the map's top-left corner.
-    Raises ValueError if anything would still need the network (online basemaps' tiles do:
-    they are images, not scripts, and load only when online)."""
-    fmap = maps.build_map(events, places, basemap=basemap)
-    lon_min, lon_max, lat_min, lat_max = map_view(events, places, view)
-    fmap.fit_bounds([[lat_min, lon_min], [lat_max, lon_max]])
-    fmap.get_root().header.add_child(folium.Element(f"<title>{escape(caption.title)}</title>"))
-    fmap.get_root().html.add_child(folium.Element(caption_html(caption)))
-    html = assets.standalone_html(fmap)
-    remote = assets.remote_urls(html)
-    if remote:
-        raise ValueError("exported map would load from the network: " + ", ".join(remote))
-    return html.encode("utf-8")
-
-
-# ---------------------------------------------------------------- GeoJSON (RFC 7946)
-
-
-def _wrap_lon(lon: float) -> float:
-    return round((lon + 180) % 360 - 180, 6)
-
-
-def _split_line(coords: list[list[float]]) -> list[list[list[float]]]:
-    """A line in unwrapped display longitudes -> parts in [-180, 180], cut where it crosses 180°."""
-    parts = [[]]
-    for (x0, y0), (x1, y1) in zip(coords, coords[1:], strict=False):
-        if not parts[-1]:
-            parts[-1].append([x0, y0])
-        k0, k1 = math.floor((x0 + 180) / 360), math.floor((x1 + 180) / 360)
-        if k0 != k1:  # crosses an odd multiple of 180: interpolate the latitude there
-            edge = 360 * max(k0, k1) - 180
-            t = (edge - x0) / (x1 - x0)
-            y = y0 + t * (y1 - y0)
-            parts[-1].append([edge, y])
-            parts.append([[edge, y]])
-        parts[-1].append([x1, y1])
-    out = []
-    for part in parts:
-        if len(part) < 2:
-            continue
-        # shift each part by the whole turns that bring its middle into [-180, 180]
-        mid = (min(p[0] for p in part) + max(p[0] for p in part)) / 2
-        shift = -360 * math.floor((mid + 180) / 360)
-        out.append([[round(x + shift, 6), round(y, 6)] for x, y in part])
-    return out
-
-
-def _clip_ring(ring: list[list[float]], edge: float, keep_left: bool) -> list[list[float]]:
-    """Sutherland–Hodgman clip of a closed ring to x <= edge (or x >= edge)."""
-    inside = (lambda p: p[0] <= edge) if keep_left else (lambda p: p[0] >= edge)
-    out = []
-    pts = ring[:-1] if ring[0] == ring[-1] else ring
-    for i, cur in enumerate(pts):
-        prev = pts[i - 1]
-        if inside(cur):
-            if not inside(prev):
-                out.append(_cross(prev, cur, edge))
-            out.append(cur)
-        elif inside(prev):
-            out.append(_cross(prev, cur, edge))
-    out = [p for i, p in enumerate(out) if i == 0 or p != out[i - 1]]  # a vertex on the edge comes twice
-    if len(out) >= 3:
-        out.append(out[0])
-    return out if len(out) >= 4 else []
-
-
-def _ccw(ring: list[list[float]]) -> list[list[float]]:
-    """RFC 7946: exterior rings counterclockwise."""
-    area2 = sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in zip(ring, ring[1:], strict=False))
-    return ring if area2 >= 0 else ring[::-1]
-
-
-def _cross(a, b, edge):
-    t = (edge - a[0]) / (b[0] - a[0])
-    return [edge, a[1] + t * (b[1] - a[1])]
-
-
-def _polygon_geometry(ring: list[list[float]]) -> dict:
-    """A ring in unwrapped display longitudes -> Polygon, or MultiPolygon when it crosses 180°."""
-    ring = _ccw(ring)
-    xs = [p[0] for p in ring]
-    if max(xs) <= 180 and min(xs) >= -180:
-        return {"type": "Polygon", "coordinates": [[[round(x, 6), round(y, 6)] for x, y in ring]]}
-    if min(xs) >= 180 or max(xs) <= -180:
-        shift = -360 * math.floor((min(xs) + 180) / 360) if min(xs) >= 180 else 360
-        return {"type": "Polygon", "coordinates": [[[round(x + shift, 6), round(y, 6)] for x, y in ring]]}
-    edge = 180.0 if max(xs) > 180 else -180.0
-    west, east = _clip_ring(ring, edge, True), _clip_ring(ring, edge, False)
-    shift_w, shift_e = (0, -360) if edge == 180 else (360, 0)
-    polys = [
-        [[[round(x + shift, 6), round(y, 6)] for x, y in part]]
-        for part, shift in ((west, shift_w), (east, shift_e))
-        if part
-    ]
-    if len(polys) == 1:
-        return {"type": "Polygon", "coordinates": polys[0]}
-    return {"type": "MultiPolygon", "coordinates": polys}
-
-
-def _event_properties(event: Event) -> dict:
-    return {
-        "event_id": event.id,
-        "name": event.name,
-        "kind": event.kind,
-        "date_start": event.date_start.isoformat(),
-        "date_end": event.date_end.isoformat(),
-        "participants": list(event.participants),
-        "origin": event.origin,
-        "sources": [
-            {
-                "producer": s.producer,
-                "title": s.title,
-                "url": s.url,
-                "date_published": s.date_published.isoformat() if s.date_published else None,
-            }
-            for s in event.sources
-        ],
-    }
-
-
-def events_geojson_dict(events: list[Event], places: dict[str, Place]) -> dict:
-    """The events as an RFC 7946 FeatureCollection: one LineString per route, one Polygon per
-    (event, area with an outline), one Point per incident with a place. Longitudes are in
-    [-180, 180]; a route across the 180° meridian becomes a MultiLineString and an area a
-    MultiPolygon, split at the meridian. properties.layer says route | area | incident."""
-    features = []
-    for event in events:
-        props = _event_properties(event)
-        if event.route is not None:
-            coords = [[lon, lat] for lat, lon in route_coords(places, event.route.waypoints)]
-            parts = _split_line(coords)
-            geometry = (
-                {"type": "LineString", "coordinates": parts[0]}
-                if len(parts) == 1
-                else {"type": "MultiLineString", "coordinates": parts}
-            )
-            features.append(
-                {
-                    "type": "Feature",
-                    "geometry": geometry,
-                    "properties": {
-                        **props,
-                        "layer": "route",
-                        "waypoints": list(event.route.waypoints),
-                        "provenance": event.route.provenance,
-                        "length_km": round(route_length_km(route_coords(places, event.route.waypoints)), 1),
-                        "approximate": True,
-                    },
-                }
-            )
-        for area_id in event.areas:
-            place = places[area_id]
-            if not place.polygon:
-                continue
-            ring = [list(p) for p in polygon_coords(place)]
-            ring.append(list(ring[0]))
-            features.append(
-                {
-                    "type": "Feature",
-                    "geometry": _polygon_geometry(ring),
-                    "properties": {
-                        **props,
-                        "layer": "area",
-                        "area_id": area_id,
-                        "area_name": place.name,
-                        "approximate": True,
-                    },
-                }
-            )
-        for n, incident in enumerate(event.incidents):
-            if not incident.place:
-                continue
-            place = places[incident.place]
-            features.append(
-                {
-                    "type": "Feature",
-                    "geometry": {"type": "Point", "coordinates": [_wrap_lon(place.lon), round(place.lat, 6)]},
-                    "properties": {
-                        **props,
-                        "layer": "incident",
-                        "incident": n,
-                        "incident_kind": incident.kind,
-                        "actor": incident.actor,
-                        "place_id": incident.place,
-                        "place_name": place.name,
-                        "date": (incident.date or event.date_start).isoformat(),
-                        "description": incident.description,
-                    },
-                }
-            )
-    return {"type": "FeatureCollection", "features": features}
-
-
-def events_geojson(events: list[Event], places: dict[str, Place]) -> bytes:
-    """events_geojson_dict as UTF-8 JSON bytes."""
-    return json.dumps(events_geojson_dict(events, places), ensure_ascii=False, indent=1).encode("utf-8")
 
 
 # ---------------------------------------------------------------- names and bundle

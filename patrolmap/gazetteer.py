@@ -7,9 +7,19 @@ turn on (see patrolmap/geocode.py).
 
 from __future__ import annotations
 
+import threading
+from functools import lru_cache
+from itertools import pairwise
+
 from geopy.distance import geodesic
 
 from patrolmap.schema import Place
+
+# Route lengths are kept per path: a route is measured once, not on every rerun (an uploaded
+# route can have ~200,000 points). Bounded so that a session of uploads cannot grow it forever.
+ROUTE_LENGTH_CACHE_SIZE = 20_000
+_route_lengths: dict[tuple, float] = {}
+_route_lengths_lock = threading.Lock()
 
 
 def find_place(places: dict[str, Place], name: str) -> Place | None:
@@ -59,9 +69,24 @@ def polygon_coords(place: Place) -> list[tuple[float, float]]:
     return [(lon, lat) for lon, (_, lat) in zip(lons, place.polygon, strict=True)]
 
 
-def route_length_km(coords: list[tuple[float, float]]) -> float:
-    """Geodesic length (WGS84) of a (lat, lon) path, summed leg by leg."""
-    return sum(geodesic(a, b).km for a, b in zip(coords, coords[1:], strict=False))
+@lru_cache(maxsize=65_536)
+def leg_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Geodesic length (WGS84) of one leg; cached because routes reuse the same gazetteer legs."""
+    return geodesic((lat1, lon1), (lat2, lon2)).km
+
+
+def route_length_km(coords) -> float:
+    """Geodesic length (WGS84) of a (lat, lon) path, summed leg by leg: the one distance
+    function of the app (map, card, CSV, GeoJSON). Each path is measured once."""
+    key = tuple(coords)
+    length = _route_lengths.get(key)
+    if length is None:
+        length = sum(leg_km(a[0], a[1], b[0], b[1]) for a, b in pairwise(key))
+        with _route_lengths_lock:
+            if len(_route_lengths) >= ROUTE_LENGTH_CACHE_SIZE:
+                _route_lengths.clear()
+            _route_lengths[key] = length
+    return length
 
 
 def straits_on_route(places: dict[str, Place], waypoint_ids: tuple[str, ...] | list[str]) -> list[str]:

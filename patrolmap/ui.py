@@ -15,7 +15,7 @@ from streamlit_folium import st_folium
 # Imported here, once, not inside functions: Streamlit runs sessions in threads, and two threads
 # importing modules lazily at the same time can be handed a half-initialised module
 # ("cannot import name 'st_folium'", seen under 20 concurrent users in benchmarks/load_test.py).
-from patrolmap import captions, cards, charts, compare, export, load, maps, scale, search, words  # noqa: F401 - scale: maps.build_layers uses it
+from patrolmap import captions, cards, charts, compare, export, load, maps, search, words
 from patrolmap.filters import Filters, analysis_frame, filter_events
 from patrolmap.geocode import locate
 from patrolmap.schema import COUNTRIES, INCIDENT_KINDS, KINDS
@@ -425,35 +425,38 @@ def filtered(frame, filters: Filters):
     return filter_events(frame, filters)
 
 
-def render_map(events, places, view: ViewState, height: int = 620) -> dict | None:
+def render_map(events, places, view: ViewState, height: int = 620, zoom=None, center=None) -> dict | None:
     """The map, its data layers updated in place so the analyst's pan and zoom survive filter changes.
 
     Only a click on a feature reruns the app (returned_objects); panning and zooming do not.
+    zoom/center (from the URL's zoom= and center=LAT,LON) give the view it opens at.
     """
     key = f"{MAP_KEY}-{view.basemap}-{view.playback}"
     # A click is in the component's state before the map is drawn: apply it first, so the
     # event it selects is the one highlighted in this very run.
     apply_map_click(st.session_state.get(key))
     selected = st.session_state.get("w_event", view.event)
+    zoom = zoom if zoom is not None else getattr(view, "zoom", None)
+    center = center if center is not None else getattr(view, "center", None)
     # Built fresh each run: st_folium adds the layers to the map object it is given.
     # The time slider sits where the legend does: in playback the legend starts folded.
-    base = maps.base_map(view.basemap, legend_open=not view.playback)
-    layers = maps.build_layers(events, places, selected=selected)
-    if view.playback:
-        # The time slider is a map control, so it belongs to the map itself; routes and incidents
-        # then come from the timeline layer, areas stay a data layer.
-        playback = maps.playback_layers(events, places)
-        if playback:
-            for element in playback:
-                element.add_to(base)
-            layers = layers[:1]
+    base, layers, _ = maps.live_map(
+        events,
+        places,
+        view.basemap,
+        selected=selected,
+        legend_open=not view.playback,
+        playback=view.playback,
+        center=center or maps.DEFAULT_CENTER,
+        zoom=zoom or maps.DEFAULT_ZOOM,
+    )
     target = place_search(places)
     # The address may name a view (zoom=6&center=35,135); a place the analyst looks up wins.
-    center = target or view.center
+    center = target or center
     return st_folium(
         base,
         center=center,
-        zoom=5 if target else view.zoom,
+        zoom=5 if target else zoom,
         key=key,
         height=height,
         use_container_width=True,

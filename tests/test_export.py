@@ -6,21 +6,18 @@ import csv
 import dataclasses
 import io
 import json
-import math
 import struct
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
 import zipfile
 from datetime import date
-from html import escape
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from browser import OfflineBrowser, chromium_path
-from patrolmap import assets, captions, charts, csvfile, export, snapshot
+from patrolmap import captions, charts, csvfile, export
 from patrolmap.filters import Filters, filter_events
 from patrolmap.load import events_frame, load_dataset, parse_event
 
@@ -150,65 +147,6 @@ def test_chart_with_config_is_captioned(dataset, caption):
     assert PERMALINK in svg_text(export.chart_svg(chart, caption))
 
 
-# ------------------------------------------------------------------ map snapshot
-
-
-@pytest.mark.parametrize("which", ["all", "subset"])
-def test_map_png(dataset, subset, caption, which):
-    events = dataset.events if which == "all" else subset
-    png = export.map_png(events, dataset.places, caption)
-    width, height = png_size(png)
-    assert width == snapshot.FIG_WIDTH_IN * snapshot.FIG_DPI
-    assert 700 <= height <= 2000
-    assert len(png) > 100_000  # land, areas and routes, not a blank frame
-    assert export.map_png(events, dataset.places, caption) == png  # deterministic
-
-
-def test_map_svg_deterministic_with_caption(dataset, subset, caption):
-    svg = export.map_svg(subset, dataset.places, caption)
-    assert export.map_svg(subset, dataset.places, caption) == svg
-    text = svg_text(svg)
-    for needle in (caption.title, caption.filters_text, "version 0.2.0", PERMALINK, "Approximate geometry"):
-        assert needle in text
-    assert "Route: Russia + China" in text  # legend
-
-
-@pytest.mark.parametrize(
-    "view, expected",
-    [
-        # explicit view is kept as given (then padded to the figure's box)
-        ((120.0, 150.0, 25.0, 45.0), (120.0, 150.0, 25.0, 45.0)),
-        (None, None),  # data bounds with a margin
-    ],
-)
-def test_map_view(dataset, subset, view, expected):
-    got = export.map_view(subset, dataset.places, view)
-    if expected:
-        assert got == expected
-    else:
-        bounds = export.data_bounds(subset, dataset.places)
-        assert got[0] < bounds[0] and got[1] > bounds[1] and got[2] < bounds[2] and got[3] > bounds[3]
-
-
-@pytest.mark.parametrize("view", [(120, 150, 25, 45), (50, 200, 0, 70), (125, 127, 30, 31), (170, 200, 50, 66)])
-def test_map_not_distorted(view):
-    # on paper, a degree of longitude is cos(mid-latitude) of a degree of latitude
-    (lon_min, lon_max, lat_min, lat_max), height = snapshot._fit_box(view, 9.0)
-    assert lon_min <= view[0] and lon_max >= view[1] and lat_min <= view[2] and lat_max >= view[3]
-    paper = (lat_max - lat_min) / (lon_max - lon_min) / math.cos(math.radians((lat_min + lat_max) / 2))
-    assert height / 9.0 == pytest.approx(paper, rel=1e-6)
-
-
-def test_map_of_nothing(dataset, caption):
-    assert png_size(export.map_png([], dataset.places, caption))[0] > 0
-
-
-@pytest.mark.parametrize("bad", [(150, 120, 25, 45), (120, 150, 45, 45)])
-def test_map_bad_view(dataset, subset, caption, bad):
-    with pytest.raises(ValueError, match="lon_min, lon_max"):
-        export.map_png(subset, dataset.places, caption, view=bad)
-
-
 # ------------------------------------------------------------------ hostile text
 
 
@@ -240,20 +178,6 @@ def test_hostile_text_csv_and_geojson_kept_verbatim(dataset, hostile_events):
     assert frame.loc[0, "name"] == HOSTILE
     fc = json.loads(export.events_geojson(hostile_events, dataset.places))
     assert any(f["properties"]["name"] == HOSTILE for f in fc["features"])
-
-
-# ------------------------------------------------------------------ HTML
-
-
-def test_map_html_self_contained(dataset, subset, caption):
-    html = export.map_html(subset, dataset.places, caption).decode("utf-8")
-    assert html.startswith("<!DOCTYPE html>")
-    assert assets.remote_urls(html) == []
-    assert [url for _, url in assets.resource_links(html) if not url.startswith("data:")] == []
-    assert 'class="patrol-caption"' in html
-    for line in captions.caption_lines(caption):
-        assert escape(line) in html
-    assert "fitBounds" in html
 
 
 # ------------------------------------------------------------------ CSV
@@ -359,52 +283,6 @@ def test_split(text, sep, parts):
     assert csvfile.split_escaped(text, sep) == parts
 
 
-# ------------------------------------------------------------------ GeoJSON
-
-
-def coordinates(geometry):
-    depth = {"Point": 0, "LineString": 1, "MultiLineString": 2, "Polygon": 2, "MultiPolygon": 3}[geometry["type"]]
-    coords = [geometry["coordinates"]]
-    for _ in range(depth):
-        coords = [c for part in coords for c in part]
-    return coords
-
-
-def test_geojson_valid(dataset):
-    fc = json.loads(export.events_geojson(dataset.events, dataset.places))
-    assert fc["type"] == "FeatureCollection"
-    assert {f["properties"]["layer"] for f in fc["features"]} == {"route", "area", "incident"}
-    for feature in fc["features"]:
-        assert feature["type"] == "Feature"
-        geometry = feature["geometry"]
-        for lon, lat in coordinates(geometry):
-            assert -180 <= lon <= 180 and -90 <= lat <= 90
-        if geometry["type"] in ("Polygon", "MultiPolygon"):
-            rings = [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
-            for ring in (r for poly in rings for r in poly):
-                assert ring[0] == ring[-1] and len(ring) >= 4
-        props = feature["properties"]
-        assert props["event_id"] and props["kind"] and props["participants"]
-        assert all(set(s) >= {"producer", "title", "url"} for s in props["sources"])
-    routes = {f["properties"]["event_id"]: f for f in fc["features"] if f["properties"]["layer"] == "route"}
-    assert len(routes) == sum(1 for e in dataset.events if e.route)
-    # the 2022 naval patrol sailed into the Bering Sea and back: split at 180 degrees
-    assert routes["naval-2022-09-15"]["geometry"]["type"] == "MultiLineString"
-
-
-@pytest.mark.parametrize(
-    "line, parts",
-    [
-        ([[130, 40], [140, 45]], [[[130, 40], [140, 45]]]),
-        ([[170, 50], [190, 60]], [[[170, 50], [180, 55]], [[-180, 55], [-170, 60]]]),
-        ([[190, 50], [200, 52]], [[[-170, 50], [-160, 52]]]),  # wholly east of 180: shifted, not split
-        ([[190, 60], [170, 50]], [[[-170, 60], [-180, 55]], [[180, 55], [170, 50]]]),  # westwards
-    ],
-)
-def test_split_line(line, parts):
-    assert export._split_line(line) == parts
-
-
 # ------------------------------------------------------------------ names and bundle
 
 
@@ -461,56 +339,3 @@ def test_report_bundle_names(caption, names, expected):
 def test_export_does_not_import_streamlit():
     code = "import sys, patrolmap.export; sys.exit('streamlit' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).parent.parent).returncode == 0
-
-
-# ------------------------------------------------------------------ real browser
-
-
-class FileOnlyBrowser(OfflineBrowser):
-    """OfflineBrowser that lets the page read its own file from disk and nothing else."""
-
-    def _route(self, route):
-        url = route.request.url
-        if url.startswith(("file://", "data:", "blob:", "about:")):
-            route.continue_()
-        else:
-            self.outside.append(url)
-            route.abort()
-
-
-@pytest.mark.browser
-def test_exported_html_opens_offline(tmp_path, dataset, hostile_events, caption):
-    exe = chromium_path()
-    from playwright.sync_api import sync_playwright
-
-    path = tmp_path / "map.html"
-    path.write_bytes(export.map_html(hostile_events, dataset.places, dataclasses.replace(caption, title=HOSTILE)))
-    errors = []
-    with sync_playwright() as p:
-        browser = FileOnlyBrowser(p, exe)
-        try:
-            page = browser.page()
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            page.goto(path.as_uri())
-            page.wait_for_selector(".leaflet-container")
-            page.wait_for_function("document.querySelectorAll('path.leaflet-interactive').length > 0")
-            page.wait_for_timeout(300)
-            got = page.evaluate(
-                """() => ({
-                    paths: document.querySelectorAll('path.leaflet-interactive').length,
-                    land: document.querySelectorAll('.leaflet-land-pane path').length,
-                    caption: document.querySelector('.patrol-caption').innerText,
-                    scripts: document.querySelectorAll('.patrol-caption script').length,
-                    arrows: document.querySelectorAll('textPath').length,
-                })"""
-            )
-        finally:
-            browser.close()
-    assert browser.outside == []
-    assert browser.dialogs == []  # the hostile name never ran
-    assert errors == []
-    routes = sum(1 for e in hostile_events if e.route)
-    assert got["paths"] >= routes  # every route (and area) drawn
-    assert got["land"] > 50
-    assert got["arrows"] >= routes
-    assert HOSTILE in got["caption"] and got["scripts"] == 0

@@ -1,0 +1,568 @@
+"""Events -> the map's features, once: what every output draws.
+
+`build_model(events, places)` gives a `MapModel`: areas, routes, incidents, place-name labels
+and asset badges (or, above `MAX_ROUTES` routes, legs per pair of gazetteer places and incident
+places), each a `Feature` with its geometry, its style (an index into the model's style table),
+its legend keys and its display text. The live Leaflet map, the HTML export, the PNG/SVG
+snapshot and the GeoJSON export all draw from this model (patrolmap/render_*.py).
+
+Geometry is in display longitudes (Pacific-centred, unwrapped across 180°: the app's map);
+render_geojson turns it into RFC 7946 longitudes. Text is plain; renderers escape it.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from functools import lru_cache
+from itertools import pairwise
+
+from shapely.geometry import LineString, Polygon
+
+from patrolmap import style
+from patrolmap.assets import land_geojson
+from patrolmap.gazetteer import display_lon, polygon_coords, route_coords, route_length_km, straits_on_route
+from patrolmap.schema import KINDS, Event, Place
+
+MAX_ROUTES = 1000  # above this many routes in the filter, draw legs per place pair instead
+# An area lists its events' ids (for the clicked-area caption) only up to this many: a caption of
+# thousands of names is unreadable, and a partial list would mislead.
+AREA_IDS_MAX = 50
+# Badges per event while they stay legible; beyond, one count per place (until zoomed in).
+MAX_BADGES = 12
+MAX_ZOOMED_BADGES = 200
+# The browser gets at most this many points per line or ring; longer ones (uploads) are
+# simplified for drawing. Lengths are measured on the full path.
+MAX_DRAWN_POINTS = 2000
+DEFAULT_CENTER = (40.0, 150.0)
+VIEW_MARGIN_DEG = 3.0  # around the data's bounds, for fitted views
+
+
+@dataclass(frozen=True, slots=True)
+class Feature:
+    """One thing on the map. coords: Point (lon, lat); LineString ((lon, lat), ...); Polygon a
+    closed ring ((lon, lat), ...). text: tooltip lines (the first is the title); notes: lines
+    set in italics; label: the short text drawn on the map itself."""
+
+    layer: str
+    fid: str
+    geometry: str
+    coords: tuple
+    style: int
+    keys: tuple[str, ...] = ()
+    text: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+    label: str = ""
+    props: dict = field(default_factory=dict)
+
+
+@dataclass
+class MapModel:
+    """The features of one view, bottom to top by layer, with the style table they index."""
+
+    areas: list[Feature] = field(default_factory=list)
+    routes: list[Feature] = field(default_factory=list)
+    incidents: list[Feature] = field(default_factory=list)
+    labels: list[Feature] = field(default_factory=list)
+    badges: list[Feature] = field(default_factory=list)
+    styles: list[dict] = field(default_factory=list)
+    aggregated: bool = False
+    n_routes: int = 0
+    selected: str = ""
+    _style_index: dict = field(default_factory=dict, repr=False)
+
+    def style_of(self, feature: Feature) -> dict:
+        return self.styles[feature.style]
+
+    def add_style(self, value: dict) -> int:
+        key = tuple(value.items())
+        index = self._style_index.get(key)
+        if index is None:
+            index = self._style_index[key] = len(self.styles)
+            self.styles.append(value)
+        return index
+
+    def layers(self) -> dict[str, list[Feature]]:
+        return {
+            "areas": self.areas,
+            "routes": self.routes,
+            "incidents": self.incidents,
+            "labels": self.labels,
+            "badges": self.badges,
+        }
+
+    def features(self, with_labels: bool = True):
+        for name, features in self.layers().items():
+            if with_labels or name != "labels":
+                yield from features
+
+    def legend_keys(self) -> set[str]:
+        """The legend keys of what is drawn (place-name labels need no legend)."""
+        return {key for f in self.features(with_labels=False) for key in f.keys}
+
+    def bounds(self) -> tuple[float, float, float, float] | None:
+        """(lon_min, lon_max, lat_min, lat_max) of areas, routes, incidents and badges."""
+        xs: list[float] = []
+        ys: list[float] = []
+        for feature in self.features(with_labels=False):
+            for x, y in flat_coords(feature):
+                xs.append(x)
+                ys.append(y)
+        if not xs:
+            return None
+        return min(xs), max(xs), min(ys), max(ys)
+
+
+def flat_coords(feature: Feature):
+    return [feature.coords] if feature.geometry == "Point" else feature.coords
+
+
+# --- geometry, measured and simplified once per path --------------------------------------
+
+_GEOMETRY_CACHE_SIZE = 20_000
+_route_geometry: dict[tuple[str, ...], tuple[tuple, tuple, float]] = {}
+_route_geometry_lock = threading.Lock()
+
+
+def route_geometry(places: dict[str, Place], waypoints: tuple[str, ...]) -> tuple[tuple, float]:
+    """(drawn (lon, lat) points, geodesic km) of a route, computed once per path: the cache is
+    keyed by the waypoints and checked against the places they name, so an edited or uploaded
+    gazetteer never gets another's geometry."""
+    points = tuple(places[p] for p in waypoints)
+    cached = _route_geometry.get(waypoints)
+    if cached is not None and cached[0] == points:
+        return cached[1], cached[2]
+    coords = route_coords(places, waypoints)
+    length = route_length_km(coords)
+    drawn = simplify_line(tuple((lon, lat) for lat, lon in coords))
+    with _route_geometry_lock:
+        if len(_route_geometry) >= _GEOMETRY_CACHE_SIZE:
+            _route_geometry.clear()
+        _route_geometry[waypoints] = (points, drawn, length)
+    return drawn, length
+
+
+def simplify_line(coords: tuple) -> tuple:
+    """At most MAX_DRAWN_POINTS points: Douglas-Peucker (shapely) with a growing tolerance."""
+    if len(coords) <= MAX_DRAWN_POINTS:
+        return coords
+    line = LineString(coords)
+    tolerance = 0.01
+    while True:
+        simple = line.simplify(tolerance, preserve_topology=False)
+        if len(simple.coords) <= MAX_DRAWN_POINTS:
+            return tuple((round(x, 5), round(y, 5)) for x, y in simple.coords)
+        tolerance *= 2
+
+
+@lru_cache(maxsize=4096)
+def area_ring(place: Place) -> tuple:
+    """The closed (lon, lat) ring of an area's approximate outline, simplified for drawing."""
+    ring = polygon_coords(place)
+    closed = (*ring, ring[0])
+    if len(closed) <= MAX_DRAWN_POINTS:
+        return tuple(closed)
+    polygon = Polygon(closed)
+    tolerance = 0.01
+    while True:
+        simple = polygon.simplify(tolerance, preserve_topology=True)
+        if len(simple.exterior.coords) <= MAX_DRAWN_POINTS:
+            return tuple((round(x, 5), round(y, 5)) for x, y in simple.exterior.coords)
+        tolerance *= 2
+
+
+def place_point(place: Place) -> tuple[float, float]:
+    return (display_lon(place.lon), place.lat)
+
+
+def fan_out(lon: float, lat: float, nth: int) -> tuple[float, float]:
+    """The nth marker at one place goes on a small spiral round it (display only, ~0.35 deg apart)."""
+    if nth == 0:
+        return (lon, lat)
+    angle = nth * 2.4  # golden angle in radians, so markers never line up
+    radius = 0.35 * math.sqrt(nth)
+    return (round(lon + radius * math.cos(angle), 4), round(lat + radius * math.sin(angle), 4))
+
+
+# --- the model ----------------------------------------------------------------------------
+
+
+def build_model(
+    events: list[Event],
+    places: dict[str, Place],
+    selected: str = "",
+    max_routes: int | None = MAX_ROUTES,
+    labels: bool = True,
+) -> MapModel:
+    """The map's features for the events: single routes while they stay readable (at most
+    max_routes; None: always), aggregates beyond; place names when labels is set."""
+    model = MapModel(selected=selected)
+    model.n_routes = sum(1 for e in events if e.route is not None)
+    model.aggregated = max_routes is not None and model.n_routes > max_routes
+    add_areas(model, events, places)
+    if model.aggregated:
+        add_legs(model, events, places, max_routes)
+        add_hotspots(model, events, places)
+    else:
+        add_routes(model, events, places, selected)
+        add_incidents(model, events, places)
+    add_point_areas(model, events, places)
+    add_badges(model, events, places, selected)
+    if labels:
+        model.labels = place_labels(places)
+    return model
+
+
+def add_areas(model: MapModel, events: list[Event], places: dict[str, Place]) -> None:
+    """One approximate polygon per area used, shaded by how many events in the filter used it."""
+    used: dict[str, list[str]] = defaultdict(list)
+    for event in events:
+        for area in event.areas:
+            if places[area].polygon:
+                used[area].append(event.id)
+    top = max((len(ids) for ids in used.values()), default=0)
+    for area_id, ids in sorted(used.items()):
+        place = places[area_id]
+        text, notes = style.area_tooltip_lines(place.name, len(ids))
+        model.areas.append(
+            Feature(
+                "area",
+                f"area:{area_id}",
+                "Polygon",
+                area_ring(place),
+                model.add_style(style.area_style(len(ids), top)),
+                ("area",),
+                text,
+                notes,
+                place.name,
+                {"area_id": area_id, "count": len(ids), "event_ids": ids if len(ids) <= AREA_IDS_MAX else []},
+            )
+        )
+
+
+def add_point_areas(model: MapModel, events: list[Event], places: dict[str, Place]) -> None:
+    """An event with no route whose areas are all points (straits, capes) is still drawn: a
+    ring marker at each point, so that every counted event shows on the map."""
+    index = model.add_style(style.point_area_style())
+    for event in events:
+        if event.route is not None or any(places[a].polygon for a in event.areas):
+            continue
+        for area_id in event.areas:
+            place = places[area_id]
+            model.areas.append(
+                Feature(
+                    "point_area",
+                    f"point:{event.id}:{area_id}",
+                    "Point",
+                    place_point(place),
+                    index,
+                    ("point_area",),
+                    (style.event_label(event), place.name),
+                    ("No route described; click for the event card",),
+                    place.name,
+                    {"event_id": event.id, "area_id": area_id},
+                )
+            )
+
+
+def add_routes(model: MapModel, events: list[Event], places: dict[str, Place], selected: str) -> None:
+    """One line per event with a route; the selected event's heavier."""
+    for event in events:
+        route = event.route
+        if route is None:
+            continue
+        coords, length = route_geometry(places, route.waypoints)
+        text, notes = style.route_tooltip_lines(event, length, route.provenance)
+        model.routes.append(
+            Feature(
+                "route",
+                f"route:{event.id}",
+                "LineString",
+                coords,
+                model.add_style(style.route_style(event, event.id == selected)),
+                (f"side:{style.side_key(event)}", f"kind:{event.kind}", f"provenance:{route.provenance}", "arrow"),
+                text,
+                notes,
+                style.route_label(event),
+                {
+                    "event_id": event.id,
+                    "kind": event.kind,
+                    "date": event.date_start.isoformat(),
+                    "participants": list(event.participants),
+                    "length_km": round(length, 1),
+                    "provenance": route.provenance,
+                    "selected": event.id == selected,
+                    "straits": straits_on_route(places, route.waypoints),
+                },
+            )
+        )
+
+
+def add_incidents(model: MapModel, events: list[Event], places: dict[str, Place]) -> None:
+    """One marker per incident with a place; several at one place fanned out round it."""
+    seen: Counter = Counter()
+    for event in events:
+        for n, incident in enumerate(event.incidents):
+            if not incident.place:
+                continue
+            place = places[incident.place]
+            lon, lat = fan_out(display_lon(place.lon), place.lat, seen[incident.place])
+            seen[incident.place] += 1
+            symbol, color = style.INCIDENT_SYMBOLS.get(incident.kind, style.INCIDENT_SYMBOLS["other"])
+            responder = getattr(incident, "responder", None) or ""
+            text, notes = style.incident_tooltip_lines(event, incident, place.name, responder)
+            model.incidents.append(
+                Feature(
+                    "incident",
+                    f"incident:{event.id}:{n}",
+                    "Point",
+                    (lon, lat),
+                    model.add_style({"color": color, "symbol": symbol}),
+                    (f"incident:{incident.kind}",),
+                    text,
+                    notes,
+                    symbol,
+                    {
+                        "event_id": event.id,
+                        "incident": n,
+                        "kind": incident.kind,
+                        "place": incident.place,
+                        "anchor": place_point(place),
+                    },
+                )
+            )
+
+
+def add_legs(model: MapModel, events: list[Event], places: dict[str, Place], max_routes: int) -> None:
+    """One line per pair of consecutive waypoints (either direction), weighted by events using it."""
+    tally: Counter = Counter()  # (leg, kind, side) -> events: one dict update per leg, the hot loop
+    side_labels: dict[str, str] = {}
+    for event in events:
+        if event.route is None:
+            continue
+        side = style.side_key(event)
+        if side not in side_labels:
+            side_labels[side] = style.side_label(event)
+        kind = event.kind
+        for leg in {(a, b) if a <= b else (b, a) for a, b in pairwise(event.route.waypoints) if a != b}:
+            tally[leg, kind, side] += 1
+    counts: Counter = Counter()
+    by_kind: dict[tuple[str, str], Counter] = defaultdict(Counter)
+    by_side: dict[tuple[str, str], Counter] = defaultdict(Counter)
+    for (leg, kind, side), n in tally.items():
+        counts[leg] += n
+        by_kind[leg][kind] += n
+        by_side[leg][side] += n
+    top = max(counts.values(), default=1)
+    order = [k for k in KINDS if any(k in c for c in by_kind.values())] + sorted(
+        {k for c in by_kind.values() for k in c} - set(KINDS)
+    )
+    for (a, b), n in sorted(counts.items(), key=lambda item: item[1]):  # busiest drawn last, on top
+        side = by_side[(a, b)].most_common(1)[0][0]
+        kinds = ", ".join(f"{by_kind[(a, b)][k]:,} {style.kind_label(k).lower()}s" for k in order if by_kind[(a, b)][k])
+        model.routes.append(
+            Feature(
+                "leg",
+                f"leg:{a}|{b}",
+                "LineString",
+                tuple((lon, lat) for lat, lon in route_coords(places, (a, b))),
+                model.add_style(style.leg_style(side, math.sqrt(n / top))),
+                (f"side:{side}", "leg"),
+                (
+                    f"{places[a].name} ↔ {places[b].name}",
+                    f"{n:,} events on this leg: {kinds}",
+                    f"Mostly {side_labels[side]}",
+                ),
+                (f"Aggregated: filter to {max_routes:,} routes or fewer to see each one",),
+                "",
+                {"leg": f"{a}|{b}", "count": n},
+            )
+        )
+
+
+def add_hotspots(model: MapModel, events: list[Event], places: dict[str, Place]) -> None:
+    """One circle per place with incidents, sized by how many; counts per incident kind."""
+    by_place: dict[str, Counter] = defaultdict(Counter)
+    for event in events:
+        for incident in event.incidents:
+            if incident.place:
+                by_place[incident.place][incident.kind] += 1
+    top = max((sum(c.values()) for c in by_place.values()), default=1)
+    for place_id, per_kind in sorted(by_place.items(), key=lambda item: -sum(item[1].values())):
+        n = sum(per_kind.values())
+        kinds = ", ".join(f"{m:,} {style.INCIDENT_SHORT.get(k, k)}" for k, m in per_kind.most_common())
+        model.incidents.append(
+            Feature(
+                "hotspot",
+                f"hotspot:{place_id}",
+                "Point",
+                place_point(places[place_id]),
+                model.add_style({**style.HOTSPOT_STYLE, "radius": style.hotspot_radius(math.sqrt(n / top))}),
+                ("hotspot",),
+                (places[place_id].name, f"{n:,} incidents: {kinds}"),
+                (),
+                f"{n:,}",
+                {"place": place_id, "count": n},
+            )
+        )
+
+
+def badge_anchor(event: Event, places: dict[str, Place]) -> str | None:
+    """Where an event's badge sits: its route's middle waypoint, else its first area."""
+    if event.route is not None and event.route.waypoints:
+        return event.route.waypoints[len(event.route.waypoints) // 2]
+    return event.areas[0] if event.areas else None
+
+
+def add_badges(model: MapModel, events: list[Event], places: dict[str, Place], selected: str = "") -> None:
+    """What each side sent, per shown event with assets. Beyond MAX_BADGES events one count per
+    place instead, with the badges back once zoomed in; beyond MAX_ZOOMED_BADGES (or in the
+    aggregated view) counts only, until the filter is narrowed. The selected event's badge always shows."""
+    anchored = [(e, badge_anchor(e, places)) for e in events if e.assets]
+    anchored = [(e, a) for e, a in anchored if a]
+    if not anchored:
+        return
+    crowded = model.aggregated or len(anchored) > MAX_BADGES
+    per_event = not model.aggregated and len(anchored) <= MAX_ZOOMED_BADGES
+    per_place: dict[str, list[str]] = defaultdict(list)
+    index = model.add_style({"min_zoom": 6 if crowded else 0})  # a crowded view's badges: only zoomed in
+    always = model.add_style({"min_zoom": 0})
+    seen: Counter = Counter()
+    for event, anchor in anchored:
+        per_place[anchor].append(event.id)
+        if not per_event and event.id != selected:
+            continue
+        lon, lat = fan_out(*place_point(places[anchor]), seen[anchor])
+        seen[anchor] += 1
+        text = style.badge_text(event)
+        model.badges.append(
+            Feature(
+                "badge",
+                f"badge:{event.id}",
+                "Point",
+                (lon, lat),
+                always if event.id == selected else index,
+                ("badge",),
+                (style.route_label(event), text),
+                ("? = count not reported",),
+                text,
+                {"event_id": event.id, "parts": style.badge_parts(event)},
+            )
+        )
+    if not crowded:
+        return
+    counts = model.add_style({"max_zoom": 5} if per_event else {})
+    for anchor, ids in sorted(per_place.items()):
+        model.badges.append(
+            Feature(
+                "badge_count",
+                f"badges:{anchor}",
+                "Point",
+                place_point(places[anchor]),
+                counts,
+                ("badge_count",),
+                (places[anchor].name, f"{len(ids):,} events with reported aircraft or ships"),
+                ("Zoom in or narrow the filter to see what each sent",),
+                f"{len(ids):,}",
+                {"place": anchor, "count": len(ids), "event_ids": ids if len(ids) <= AREA_IDS_MAX else []},
+            )
+        )
+
+
+# --- place names --------------------------------------------------------------------------
+
+LABEL_KINDS = {"sea": "sea", "strait": "strait", "island": "island"}
+
+
+def place_labels(places: dict[str, Place]) -> list[Feature]:
+    """Names of seas, straits and islands (gazetteer) and of countries (Natural Earth), in the
+    order they win a collision: seas, straits, countries, islands."""
+    named = tuple(
+        (place_id, LABEL_KINDS[p.kind], p.name, place_point(p))
+        for place_id, p in places.items()
+        if p.kind in LABEL_KINDS and p.file != "upload"
+    )
+    order = list(style.LABEL_MIN_ZOOM)
+    return sorted([*country_labels(), *_gazetteer_labels(named)], key=lambda f: order.index(f.props["kind"]))
+
+
+@lru_cache(maxsize=8)
+def _gazetteer_labels(named: tuple) -> tuple[Feature, ...]:
+    out = [_label(kind, place_id, name, point) for place_id, kind, name, point in sorted(named)]
+    order = list(style.LABEL_MIN_ZOOM)
+    return tuple(sorted(out, key=lambda f: (order.index(f.props["kind"]), f.label)))
+
+
+def _label(kind: str, key: str, name: str, point: tuple[float, float]) -> Feature:
+    return Feature(
+        "label",
+        f"label:{key}",
+        "Point",
+        point,
+        0,
+        (f"label:{kind}",),
+        (),
+        (),
+        name,
+        {"kind": kind, "min_zoom": style.LABEL_MIN_ZOOM[kind]},
+    )
+
+
+@lru_cache(maxsize=1)
+def country_labels() -> tuple[Feature, ...]:
+    """One label per Natural Earth country of the basemap, at a point inside its largest part."""
+    out = []
+    for feature in land_geojson()["features"]:
+        name = feature["properties"].get("name") or ""
+        point = largest_part_point(feature["geometry"])
+        if name and point is not None:
+            out.append(_label("country", name, name, point))
+    return tuple(sorted(out, key=lambda f: f.label))
+
+
+MIN_LABEL_AREA = 4.0  # square degrees: smaller countries are not named at the zooms we draw
+
+
+def largest_part_point(geometry: dict) -> tuple[float, float] | None:
+    polygons = [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
+    shapes = [Polygon(poly[0]) for poly in polygons if len(poly[0]) >= 4]
+    if not shapes:
+        return None
+    largest = max(shapes, key=lambda p: p.area)
+    if largest.area < MIN_LABEL_AREA:
+        return None
+    point = largest.representative_point()
+    return (round(point.x, 3), round(point.y, 3))
+
+
+# --- the view ---------------------------------------------------------------------------
+
+
+def data_bounds(events: list[Event], places: dict[str, Place]) -> tuple[float, float, float, float] | None:
+    """(lon_min, lon_max, lat_min, lat_max) on the Pacific-centred display, of routes, areas
+    (outlines and points) and incidents; None when nothing has geometry."""
+    return build_model(events, places, max_routes=None, labels=False).bounds()
+
+
+def fitted_view(bounds, margin: float = VIEW_MARGIN_DEG) -> tuple[float, float, float, float]:
+    """Bounds plus a margin, at least ~12 by 8 degrees, so one strait is not blown up to fill the page."""
+    if bounds is None:
+        lat, lon = DEFAULT_CENTER
+        return lon - 25, lon + 25, lat - 15, lat + 15
+    lon_min, lon_max, lat_min, lat_max = bounds
+    cx, cy = (lon_min + lon_max) / 2, (lat_min + lat_max) / 2
+    half_x = max((lon_max - lon_min) / 2 + margin, 6.0)
+    half_y = max((lat_max - lat_min) / 2 + margin, 4.0)
+    return cx - half_x, cx + half_x, max(cy - half_y, -85.0), min(cy + half_y, 85.0)
+
+
+def map_view(events: list[Event], places: dict[str, Place], view=None) -> tuple[float, float, float, float]:
+    """The extent to draw: view if given, else the data's bounds plus a margin (never tiny)."""
+    if view is not None:
+        lon_min, lon_max, lat_min, lat_max = (float(v) for v in view)
+        if lon_min >= lon_max or lat_min >= lat_max:
+            raise ValueError(f"view must be (lon_min, lon_max, lat_min, lat_max), got {view!r}")
+        return lon_min, lon_max, lat_min, lat_max
+    return fitted_view(data_bounds(events, places))

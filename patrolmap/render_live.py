@@ -1,0 +1,465 @@
+"""The layer model -> the live Leaflet map (and the HTML export, which is the same map inlined).
+
+Each model layer goes to the browser as compact rows (JSON arrays, repeated text sent once in a
+string table, styles as a small table looked up by index); static/js/patrolmap.js turns rows
+into Leaflet layers, builds tooltips from the text with textContent, declutters labels and
+badges, dims the other routes while one is hovered, and fits the map to the shown events when a
+filter change leaves them out of view. The base map (offline land or chosen tiles, legend) is
+here too. Pure: no streamlit.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime, timedelta
+from html import escape
+
+import folium
+from branca.element import Element, Figure, MacroElement, Template
+from folium.elements import JSCSSMixin
+from folium.map import Layer
+from folium.plugins import Timeline, TimelineSlider
+from folium.utilities import JsCode
+
+from patrolmap import csp, style
+from patrolmap.assets import JS_URL, STATIC_URL, TEXTPATH_JS, IconPath, land_geojson, use_local_assets
+from patrolmap.layers import DEFAULT_CENTER, Feature, MapModel
+from patrolmap.viewstate import BASEMAP_DEFAULT
+
+LAND_URL = "/app/static/basemap/land-pacific.geojson"
+DEFAULT_ZOOM = 3
+MAX_ZOOM = 10
+AREA_LAYER = "Patrol areas (approximate)"
+ROUTE_LAYER = "Routes"
+INCIDENT_LAYER = "Incidents"
+LABEL_LAYER = "Place names"
+BADGE_LAYER = "Aircraft and ships"
+GEOMETRY_CODES = {"Point": "0", "LineString": "1", "Polygon": "2"}
+# What the browser needs of a feature's properties: ids a click reports (ui.clicked_event) and
+# what the script reads; the rest of the model's properties stay in Python.
+LIVE_PROPS = ("event_id", "event_ids", "area_id", "count", "leg", "place", "incident", "kind", "selected")
+LIVE_PROPS_BY_LAYER = {"label": ("kind", "min_zoom"), "badge": ("event_id", "parts"), "badge_count": ("place", "count")}
+
+ONLINE_TILES = {
+    "CartoDB Positron": (
+        "https://{s}.basemaps.cartocdn.com/light_all/{z}/{x}/{y}{r}.png",
+        '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors '
+        '&copy; <a href="https://carto.com/attributions">CARTO</a>',
+    ),
+    "OpenStreetMap": (
+        "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+        '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
+    ),
+    "Esri Ocean": (
+        "https://server.arcgisonline.com/ArcGIS/rest/services/Ocean/World_Ocean_Base/MapServer/tile/{z}/{y}/{x}",
+        "Tiles &copy; Esri &mdash; Sources: GEBCO, NOAA, CHS, OSU, UNH, CSUMB, National Geographic, DeLorme, "
+        "NAVTEQ, and Esri",
+    ),
+}
+BASEMAPS = (BASEMAP_DEFAULT, *ONLINE_TILES)
+
+MAP_CSS = (
+    f"div.leaflet-container{{background:{style.SEA_COLOR};}}"  # beats leaflet.css, loaded later
+    ".incident-icon span{font-size:18px;text-shadow:0 0 3px #fff,0 0 3px #fff;}"
+    ".place-label{white-space:nowrap;transform:translate(-50%,-50%);font:11px/1.1 sans-serif;"
+    "text-shadow:0 0 2px #fff,0 0 2px #fff,0 0 3px #fff;pointer-events:none;user-select:text;}"
+    ".place-label span{display:inline-block;transform:translate(-50%,-50%);}"
+    ".place-label-country{color:#6b6b60;font-weight:bold;letter-spacing:.06em;text-transform:uppercase;font-size:10px}"
+    ".place-label-sea{color:#1d4e6e;font-style:italic;font-size:12px;letter-spacing:.04em}"
+    ".place-label-island{color:#55554d;font-size:10px}"
+    ".place-label-strait{color:#1d4e6e;font-style:italic;font-size:10px}"
+    ".patrol-badge,.patrol-badge-count{white-space:nowrap;}"
+    ".route-label{white-space:nowrap;}.route-label span{display:inline-block;transform:translate(-50%,40%);"
+    "font:bold 10px/1.1 sans-serif;text-shadow:0 0 2px #fff,0 0 2px #fff,0 0 3px #fff;pointer-events:none}"
+    ".patrol-badge div{display:inline-block;transform:translate(-50%,-130%);background:rgba(255,255,255,.95);"
+    "border:1px solid #777;border-radius:3px;padding:1px 4px;font:11px/1.3 sans-serif;color:#222;}"
+    ".patrol-badge .role{display:inline-block;min-width:10px;padding:0 2px;border-radius:2px;background:#444;"
+    "color:#fff;font-size:9px;font-weight:bold;text-align:center}"
+    ".patrol-badge-count div{display:inline-block;transform:translate(-50%,-50%);background:#333;color:#fff;"
+    "border-radius:9px;padding:1px 6px;font:bold 11px/1.3 sans-serif;}"
+    ".leaflet-interactive:focus,.leaflet-marker-icon:focus{outline:3px solid #ffbf00;outline-offset:1px}"
+    ".patrol-fit a{font-size:18px;font-weight:bold;cursor:pointer}"
+    ".leaflet-control-scale-line{font:11px/1.2 sans-serif;padding:1px 6px;white-space:nowrap;"
+    "box-sizing:content-box;background:rgba(255,255,255,.85)}"
+    "@media (max-width:900px),(max-height:760px){.patrol-legend{max-width:240px}}"
+)
+
+
+# --- rows -------------------------------------------------------------------------------
+
+
+def script_safe(text: str) -> str:
+    """JSON text that can sit inside a <script> (standalone export): no '</script>' or '<!--'."""
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def json_coords(feature: Feature, cache: dict) -> str:
+    """A feature's coordinates as JSON, once per coordinate object (routes share their paths)."""
+    key = id(feature.coords)
+    text = cache.get(key)
+    if text is None:
+        if feature.geometry == "Point":
+            lon, lat = feature.coords
+            text = f"[{float(lon)!r},{float(lat)!r}]"
+        else:
+            text = "[" + ",".join(f"[{float(lon)!r},{float(lat)!r}]" for lon, lat in feature.coords) + "]"
+        cache[key] = (text, feature.coords)[0]
+    return text
+
+
+class RowEncoder:
+    """Rows of one layer, with the string table and the styles they index."""
+
+    def __init__(self, styles: list[dict]):
+        self.strings: list[str] = []
+        self._index: dict[str, str] = {}
+        self.styles = styles
+        self.coords: dict[int, str] = {}
+        self.rows: list[str] = []
+
+    def string(self, text: str) -> str:
+        pos = self._index.get(text)
+        if pos is None:
+            pos = self._index[text] = str(len(self.strings))
+            self.strings.append(text)
+        return pos
+
+    def add(self, feature: Feature) -> None:
+        keep = LIVE_PROPS_BY_LAYER.get(feature.layer, LIVE_PROPS)
+        props = {k: feature.props[k] for k in keep if k in feature.props and feature.props[k] not in (None, False)}
+        self.rows.append(
+            "["
+            + ",".join(
+                (
+                    self.string(feature.layer),
+                    json.dumps(props, ensure_ascii=False, separators=(",", ":")),
+                    GEOMETRY_CODES[feature.geometry],
+                    json_coords(feature, self.coords),
+                    str(feature.style),
+                    "[" + ",".join(self.string(t) for t in feature.text) + "]",
+                    "[" + ",".join(self.string(t) for t in feature.notes) + "]",
+                    self.string(feature.label),
+                )
+            )
+            + "]"
+        )
+
+    def payload(self) -> str:
+        strings = json.dumps(self.strings, ensure_ascii=False, separators=(",", ":"))
+        styles = json.dumps(self.styles, ensure_ascii=False, separators=(",", ":"))
+        return script_safe(f'{{"strings":{strings},"styles":{styles},"rows":[{",".join(self.rows)}]}}')
+
+
+class _Text(Element):
+    """Rendered text, kept as it is (not a template)."""
+
+    def __init__(self, text: str):
+        super().__init__()
+        self.text = text
+
+    def render(self, **kwargs) -> str:
+        return self.text
+
+
+class MapScript(JSCSSMixin, MacroElement):
+    """Loads static/js/patrolmap.js (and leaflet-textpath for the direction arrows)."""
+
+    _template = Template("")
+    default_js = [
+        ("polylinetextpath", f"{STATIC_URL}/{TEXTPATH_JS}"),
+        ("patrolmap", f"{JS_URL}/patrolmap.js"),
+    ]
+
+
+class RowsLayer(MacroElement):
+    """One model layer drawn by PatrolMap.layer from its rows; `features` keeps what is drawn."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = PatrolMap.layer({{ this._parent.get_name() }}, {{ this.payload }},
+            {{ this.options_json }});
+        {% endmacro %}"""
+    )
+
+    def __init__(self, features: list[Feature], styles: list[dict], **options):
+        super().__init__()
+        self._name = "RowsLayer"
+        encoder = RowEncoder(styles)
+        for feature in features:
+            encoder.add(feature)
+        self.n_rows = len(features)
+        self.payload = encoder.payload()
+        self.options_json = json.dumps(options)
+        self.features = features
+
+    def render(self, **kwargs) -> None:
+        """As MacroElement.render, but the script goes to the figure as plain text: branca would
+        compile the rendered script (megabytes of rows) as a Jinja template, ~0.1 s per 4 MB."""
+        figure = self.get_root()
+        if not isinstance(figure, Figure):
+            raise TypeError(f"{self._name} must be inside a Figure to render, got {type(figure).__name__}")
+        figure.script.add_child(_Text(self._template.module.script(self, kwargs)), name=self.get_name())
+
+
+def _group(name: str, features: list[Feature], model: MapModel, **options) -> folium.FeatureGroup:
+    group = folium.FeatureGroup(name=name)
+    RowsLayer(features, model.styles, **options).add_to(group)
+    return group
+
+
+def live_layers(model: MapModel) -> list[folium.FeatureGroup]:
+    """The model's layers as feature groups, bottom to top: areas, routes, incidents, names, badges."""
+    n_legs = len(model.routes)
+    route_name = (
+        f"{ROUTE_LAYER} (aggregated: {model.n_routes:,} routes as {n_legs:,} legs)" if model.aggregated else ROUTE_LAYER
+    )
+    groups = [
+        _group(AREA_LAYER, model.areas, model, kind="areas"),
+        _group(route_name, model.routes, model, kind="routes", arrows=not model.aggregated, focus=model.selected),
+        _group(INCIDENT_LAYER, model.incidents, model, kind="incidents"),
+    ]
+    if model.labels:
+        groups.append(_group(LABEL_LAYER, model.labels, model, kind="labels"))
+    if model.badges:
+        groups.append(_group(BADGE_LAYER, model.badges, model, kind="badges"))
+    return groups
+
+
+def drawn_features(layers: list[folium.FeatureGroup]) -> list[list[Feature]]:
+    """The model features each group draws, for tests and benchmarks."""
+    out = []
+    for group in layers:
+        for child in group._children.values():
+            if isinstance(child, RowsLayer):
+                out.append(child.features)
+    return out
+
+
+# --- base map ---------------------------------------------------------------------------
+
+
+class LandLayer(Layer):
+    """Natural Earth land in its own pane under the data layers, fetched from the app's static
+    files, or embedded when data is given (standalone export). A base layer in the layer control."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+        {{ this._parent.get_name() }}.createPane('land');
+        {{ this._parent.get_name() }}.getPane('land').style.zIndex = 250;
+        {{ this._parent.get_name() }}.attributionControl.addAttribution('Land: Natural Earth (public domain)');
+        var {{ this.get_name() }} = L.geoJson(null, {pane: 'land', interactive: false,
+            style: {{ this.style|tojson }}}).addTo({{ this._parent.get_name() }});
+        {%- if this.data %}
+        {{ this.get_name() }}.addData({{ this.data|tojson }});
+        {%- else %}
+        fetch({{ this.url|tojson }}).then(function(r) { return r.json(); })
+            .then(function(d) { {{ this.get_name() }}.addData(d); });
+        {%- endif %}
+        {% endmacro %}"""
+    )
+
+    def __init__(self, data: dict | None = None, url: str = LAND_URL):
+        super().__init__(name="Land outlines (Natural Earth, offline)", overlay=False, control=True)
+        self._name = "LandLayer"
+        self.data = data
+        self.url = url
+        self.style = style.LAND_STYLE
+
+
+class Legend(MacroElement):
+    """The legend of what the model draws (and nothing else); its text is static, not from records."""
+
+    _template = Template(
+        """{% macro html(this, kwargs) %}
+        <details {% if this.open %}open{% endif %} class="patrol-legend"
+             style="position:absolute; bottom:22px; right:10px; z-index:1000;
+             background:rgba(255,255,255,.93); padding:4px 8px; border:1px solid #999; border-radius:4px;
+             font:11px/1.3 sans-serif; color:#222; max-width:330px;">
+          <summary style="cursor:pointer;font-weight:bold">Legend</summary>
+          <div style="display:grid; grid-template-columns:auto auto; column-gap:10px;">
+          {{ this.body }}
+          </div>
+        </details>
+        {% endmacro %}"""
+    )
+
+    def __init__(self, entries: list[style.LegendEntry], open_: bool = True):
+        super().__init__()
+        self._name = "Legend"
+        self.open = open_
+        self.entries = entries
+        self.body = "\n".join(f"<span>{legend_swatch(e)} {escape(e.label)}</span>" for e in entries)
+
+
+def legend_swatch(entry: style.LegendEntry) -> str:
+    """A small HTML/SVG sample of how the entry is drawn."""
+    if entry.swatch == "line":
+        return (
+            f'<span style="display:inline-block;width:18px;border-top:3px solid {entry.color};'
+            'vertical-align:middle"></span>'
+        )
+    if entry.swatch in ("dash", "opacity", "leg"):
+        dash = f' stroke-dasharray="{entry.dash}"' if entry.dash else ""
+        width = 5 if entry.swatch == "leg" else 2.5
+        return (
+            f'<svg width="18" height="6"><line x1="0" y1="3" x2="18" y2="3" stroke="#444" stroke-width="{width}"'
+            f' stroke-opacity="{entry.opacity}"{dash}/></svg>'
+        )
+    if entry.swatch == "area":
+        return f'<span style="display:inline-block;width:12px;height:9px;background:{entry.color};opacity:.45"></span>'
+    if entry.swatch == "hotspot":
+        return (
+            '<span style="display:inline-block;width:9px;height:9px;border-radius:50%;'
+            f'border:2px solid {entry.color}"></span>'
+        )
+    if entry.swatch == "badge":
+        return '<span style="border:1px solid #777;border-radius:3px;padding:0 2px;font-size:9px">2×</span>'
+    return f'<span style="color:{entry.color}">{escape(entry.symbol)}</span>'
+
+
+def base_map(
+    basemap: str = BASEMAPS[0],
+    center=DEFAULT_CENTER,
+    zoom: int = DEFAULT_ZOOM,
+    embed_land: bool = False,
+    legend: list[style.LegendEntry] | None = None,
+    legend_open: bool = True,
+) -> folium.Map:
+    """The map without data layers: offline land outlines, or online tiles when chosen.
+
+    In the app the land outlines load from the app's own static files (cached by the browser,
+    not resent on every rerun); embed_land=True puts them inside the map for a standalone file.
+    """
+    use_local_assets()
+    fmap = folium.Map(
+        location=list(center),
+        zoom_start=zoom,
+        tiles=None,
+        min_zoom=2,
+        max_zoom=MAX_ZOOM,
+        control_scale=True,
+        world_copy_jump=False,
+        prefer_canvas=False,
+    )
+    fmap.options["max_zoom"] = MAX_ZOOM  # MarkerCluster needs it when tiles=None
+    IconPath().add_to(fmap)
+    fmap.get_root().header.add_child(folium.Element(f"<style>{MAP_CSS}</style>"))
+    if not embed_land:  # the live map's document; a saved HTML file is opened from disk, not served
+        csp.add_map_policy(fmap, ONLINE_TILES[basemap][0] if basemap in ONLINE_TILES else None)
+    if basemap in ONLINE_TILES:
+        url, attribution = ONLINE_TILES[basemap]
+        folium.TileLayer(url, attr=attribution, name=basemap, max_zoom=MAX_ZOOM).add_to(fmap)
+    else:
+        LandLayer(land_layer_geojson() if embed_land else None).add_to(fmap)
+    MapScript().add_to(fmap)
+    Legend(style.legend_entries({"arrow"}) if legend is None else legend, legend_open).add_to(fmap)
+    return fmap
+
+
+def land_layer_geojson() -> dict:
+    """Natural Earth land with each feature's name only (what the land layer needs)."""
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {"type": "Feature", "geometry": f["geometry"], "properties": {"name": f["properties"].get("name", "")}}
+            for f in land_geojson()["features"]
+        ],
+    }
+
+
+# --- playback ---------------------------------------------------------------------------
+
+PLAYBACK_INTERVAL = JsCode(
+    """function(feature) {
+        return {start: Date.parse(feature.properties.start), end: Date.parse(feature.properties.end)};
+    }"""
+)
+PLAYBACK_FEATURE = JsCode(
+    """function(feature, layer) {
+        var p = feature.properties;
+        layer.bindTooltip(PatrolMap.tip(p.text, p.notes), {sticky: true});
+        if (p.layer === 'route' && layer.setText) {
+            layer.setText('    \u27a4    ', {repeat: true, offset: 4,
+                attributes: {fill: p.style.color, 'font-size': '13px', 'font-weight': 'bold'}});
+        }
+    }"""
+)
+PLAYBACK_POINT = JsCode(
+    """function(feature, latlng) {
+        var p = feature.properties;
+        if (p.layer !== 'incident') { return L.circleMarker(latlng, p.style).setRadius(p.style.radius || 6); }
+        var span = document.createElement('span');
+        span.style.color = p.style.color;
+        span.textContent = p.style.symbol;
+        return L.marker(latlng, {icon: L.divIcon({className: 'incident-icon', html: span,
+            iconSize: [22, 22], iconAnchor: [11, 11]})});
+    }"""
+)
+LAST_PLAYBACK_DAY = date(9999, 12, 29)  # the slider runs to a day after the last event, features two
+
+
+def _epoch_ms(day: date) -> int:
+    return int(datetime(day.year, day.month, day.day, tzinfo=UTC).timestamp() * 1000)
+
+
+def _day_after(day: date, days: int) -> date:
+    """day + days, kept inside the calendar (an event may end on 9999-12-31)."""
+    return day + timedelta(days=days) if day <= LAST_PLAYBACK_DAY - timedelta(days=days) else date.max
+
+
+def playback_layers(model: MapModel, events) -> tuple[Timeline, TimelineSlider] | None:
+    """Areas, routes and incidents of the model that appear on their event's start date and stay,
+    with a play button and a date slider on the map: the patrols accumulate as time runs."""
+    if not events:
+        return None
+    starts = {e.id: e.date_start for e in events}
+    features = []
+    for feature in [*model.areas, *model.routes, *model.incidents]:
+        ids = [feature.props["event_id"]] if "event_id" in feature.props else feature.props.get("event_ids", [])
+        days = [starts[i] for i in ids if i in starts]
+        if not days:
+            continue
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {
+                    "type": feature.geometry,
+                    "coordinates": [list(feature.coords)] if feature.geometry == "Polygon" else feature.coords,
+                },
+                "properties": {
+                    **{k: feature.props[k] for k in ("event_id", "event_ids", "area_id") if k in feature.props},
+                    "layer": feature.layer,
+                    "style": model.style_of(feature),
+                    "text": list(feature.text),
+                    "notes": list(feature.notes),
+                    "start": min(days).isoformat(),
+                },
+            }
+        )
+    if not features:
+        return None
+    first, last = min(starts.values()), max(e.date_end for e in events)
+    end = _day_after(last, 1)
+    shown_until = _day_after(last, 2).isoformat()  # features outlive the slider's end by a day
+    for f in features:
+        f["properties"]["end"] = shown_until
+    timeline = Timeline(
+        {"type": "FeatureCollection", "features": features},
+        get_interval=PLAYBACK_INTERVAL,
+        style=JsCode("function(f) { return f.properties.style; }"),
+        on_each_feature=PLAYBACK_FEATURE,
+        point_to_layer=PLAYBACK_POINT,
+    )
+    slider = TimelineSlider(
+        auto_play=False,
+        date_options="YYYY-MM-DD",
+        # Milliseconds, as get_interval gives: the slider's range input needs numbers, not dates.
+        start=_epoch_ms(first),
+        end=_epoch_ms(end),
+        enable_keyboard_controls=True,
+        show_ticks=True,
+        steps=400,
+        playback_duration=20000,
+    )
+    slider.add_timelines(timeline)
+    return timeline, slider

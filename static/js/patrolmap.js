@@ -1,0 +1,342 @@
+/* Patrol Map: draws the layer model's compact rows (patrolmap/render_live.py) with Leaflet.
+ *
+ * A layer arrives as {strings, styles, rows}; a row is
+ *   [layer, props, geometry, coords, style, text, notes, label]
+ * where layer, text, notes and label index `strings` (so repeated text is sent once), geometry
+ * is 0 Point, 1 LineString, 2 Polygon and style indexes `styles`. Record text is only ever set
+ * with textContent: names and descriptions are shown, never parsed as HTML.
+ */
+(function () {
+  "use strict";
+  var GEOMETRY = ["Point", "LineString", "Polygon"];
+  var DIMMED = 0.2;
+  var state = { layers: [], highlighted: null, fitted: false };
+
+  function tip(lines, notes) {
+    var el = document.createElement("div");
+    lines.concat(notes).forEach(function (text, i) {
+      if (text === null || text === "") { return; }
+      if (el.childNodes.length) { el.appendChild(document.createElement("br")); }
+      var part = document.createElement(i === 0 ? "b" : (i >= lines.length ? "i" : "span"));
+      part.textContent = text;
+      el.appendChild(part);
+    });
+    return el;
+  }
+
+  function feature(data, row) {
+    var props = Object.assign({ layer: data.strings[row[0]] }, row[1]);
+    return {
+      type: "Feature",
+      geometry: { type: GEOMETRY[row[2]], coordinates: row[2] === 2 ? [row[3]] : row[3] },
+      properties: props,
+      r: row,
+    };
+  }
+
+  function strings(data, idx) { return idx.map(function (i) { return data.strings[i]; }); }
+
+  function accessibleName(data, row) {
+    return strings(data, row[5]).join(", ");
+  }
+
+  function incidentIcon(st) {
+    var span = document.createElement("span");
+    span.style.color = st.color;
+    span.textContent = st.symbol;
+    return L.divIcon({ className: "incident-icon", html: span, iconSize: [22, 22], iconAnchor: [11, 11] });
+  }
+
+  function badgeIcon(data, row) {
+    var el = document.createElement("div");
+    var parts = row[1].parts;
+    if (parts) {
+      var last = null;
+      parts.forEach(function (p) {
+        if (p[0] !== last) {
+          if (last !== null) { el.appendChild(document.createTextNode(" \u00b7 ")); }
+          var c = document.createElement("b");
+          c.textContent = p[0] + " ";
+          el.appendChild(c);
+          last = p[0];
+        } else {
+          el.appendChild(document.createTextNode(", "));
+        }
+        var sym = document.createElement("span");
+        sym.className = "role";
+        sym.textContent = p[1];
+        el.appendChild(sym);
+        el.appendChild(document.createTextNode(" " + p[2]));
+      });
+    } else {
+      el.textContent = data.strings[row[7]];
+    }
+    return L.divIcon({ className: parts ? "patrol-badge" : "patrol-badge-count", html: el,
+      iconSize: null, iconAnchor: [0, 0] });
+  }
+
+  function labelIcon(kind, text) {
+    var el = document.createElement("span");
+    el.textContent = text;
+    return L.divIcon({ className: "place-label place-label-" + kind, html: el, iconSize: null });
+  }
+
+  function point(data, f, latlng) {
+    var row = f.r, st = data.styles[row[4]], layer = f.properties.layer;
+    if (layer === "incident") {
+      return L.marker(latlng, { icon: incidentIcon(st), keyboard: true, title: accessibleName(data, row) });
+    }
+    if (layer === "label") {
+      return L.marker(latlng, { icon: labelIcon(f.properties.kind, data.strings[row[7]]), interactive: false,
+        keyboard: false, zIndexOffset: -1000 });
+    }
+    if (layer === "badge" || layer === "badge_count") {
+      if (st.min_zoom !== undefined) { f.properties.min_zoom = st.min_zoom; }
+      if (st.max_zoom !== undefined) { f.properties.max_zoom = st.max_zoom; }
+      return L.marker(latlng, { icon: badgeIcon(data, row), keyboard: true, zIndexOffset: 1000,
+        title: accessibleName(data, row) });
+    }
+    return L.circleMarker(latlng, st).setRadius(st.radius || 6);
+  }
+
+  function highlight(layer) {
+    state.highlighted = layer;
+    eachRoute(function (l) {
+      if (l === layer) {
+        l.setStyle({ opacity: 1, weight: l.options.baseWeight * 1.6 });
+        l.bringToFront();
+      } else {
+        l.setStyle({ opacity: DIMMED });
+      }
+    });
+  }
+
+  function unhighlight() {
+    state.highlighted = null;
+    eachRoute(function (l) { l.setStyle({ opacity: l.options.baseOpacity, weight: l.options.baseWeight }); });
+    eachRoute(function (l) { if (l.feature.properties.selected) { l.bringToFront(); } });
+  }
+
+  function eachRoute(fn) {
+    state.layers.forEach(function (g) {
+      if (!g._map) { return; }
+      g.eachLayer(function (l) { if (l.feature && l.feature.properties.layer === "route") { fn(l); } });
+    });
+  }
+
+  function makeFocusable(layer, name) {
+    var el = layer.getElement && layer.getElement();
+    if (!el) { return; }
+    el.setAttribute("tabindex", "0");
+    el.setAttribute("role", "button");
+    el.setAttribute("aria-label", name);
+    el.addEventListener("keydown", function (ev) {
+      if (ev.key === "Enter" || ev.key === " ") {
+        ev.preventDefault();
+        var at = layer.getLatLng ? layer.getLatLng() : layer.getBounds().getCenter();
+        layer.fire("click", { latlng: at, sourceTarget: layer, target: layer, layer: layer });
+      }
+    });
+    el.addEventListener("focus", function () { if (layer.feature.properties.layer === "route") { highlight(layer); } });
+    el.addEventListener("blur", function () { if (layer.feature.properties.layer === "route") { unhighlight(); } });
+  }
+
+  function onEach(data, arrows) {
+    return function (f, layer) {
+      var row = f.r, kind = f.properties.layer;
+      if (kind === "label") { return; }
+      layer.bindTooltip(function () { return tip(strings(data, row[5]), strings(data, row[6])); }, { sticky: true });
+      layer.on("add", function () { makeFocusable(layer, accessibleName(data, row)); });
+      if (kind === "route") {
+        layer.options.baseOpacity = layer.options.opacity;
+        layer.options.baseWeight = layer.options.weight;
+        layer.on("mouseover", function () { highlight(layer); });
+        layer.on("mouseout", function () { unhighlight(); });
+        if (data.strings[row[7]]) { addRouteLabel(layer, data.strings[row[7]], data.styles[row[4]].color); }
+        if (arrows && layer.setText) {
+          layer.setText("    \u27a4    ", { repeat: true, offset: 4,
+            attributes: { fill: data.styles[row[4]].color, "font-size": "13px", "font-weight": "bold" } });
+        }
+      }
+    };
+  }
+
+  /* The route's short name and date as text at its middle point, decluttered with the place names. */
+  function addRouteLabel(layer, text, color) {
+    layer.on("add", function () {
+      var pts = layer.getLatLngs();
+      if (!pts.length) { return; }
+      var at = pts[Math.floor(pts.length / 2)];
+      var el = document.createElement("span");
+      el.textContent = text;
+      el.style.color = color;
+      var marker = L.marker(at, { icon: L.divIcon({ className: "route-label", html: el, iconSize: null }),
+        interactive: false, keyboard: false, zIndexOffset: -500 });
+      marker.feature = { properties: { layer: "route_label", event_id: layer.feature.properties.event_id,
+        min_zoom: layer.feature.properties.selected ? 0 : 5 } };
+      layer.routeLabel = marker;
+      marker.addTo(layer._map);
+    });
+    layer.on("remove", function () { if (layer.routeLabel) { layer.routeLabel.remove(); layer.routeLabel = null; } });
+  }
+
+  /* Labels, badges and route names that overlap at this zoom: the earlier (more important) wins. */
+  function declutter(map) {
+    var zoom = map.getZoom(), kept = [];
+    var items = [];
+    state.layers.forEach(function (g) {
+      if (!g._map) { return; }
+      g.eachLayer(function (l) {
+        var p = l.feature && l.feature.properties;
+        if (l.routeLabel && l.routeLabel.getElement()) { items.push(l.routeLabel); }
+        if (!p || !l.getElement || !l.getElement()) { return; }
+        if (p.layer === "label" || p.layer === "badge" || p.layer === "badge_count") { items.push(l); }
+      });
+    });
+    // The selected event's badge first and always; then counts, other badges, route names, place names.
+    var rank = { badge_count: 1, badge: 2, route_label: 3, label: 4 };
+    function rankOf(l) {
+      var p = l.feature.properties;
+      return p.layer === "badge" && p.event_id === state.focus ? 0 : rank[p.layer];
+    }
+    items.sort(function (a, b) { return rankOf(a) - rankOf(b); });
+    items.forEach(function (l) {
+      var p = l.feature.properties, el = l.getElement();
+      var show = (p.min_zoom === undefined || zoom >= p.min_zoom) && (p.max_zoom === undefined || zoom <= p.max_zoom);
+      el.style.display = show ? "" : "none";
+      if (!show) { return; }
+      var box = (el.firstChild || el).getBoundingClientRect();
+      var hit = kept.some(function (k) {
+        return box.left < k.right && box.right > k.left && box.top < k.bottom && box.bottom > k.top;
+      });
+      if (hit && rankOf(l) > 1) { el.style.display = "none"; } else if (p.layer !== "badge_count") { kept.push(box); }
+    });
+  }
+
+  function dataBounds() {
+    var bounds = null;
+    state.layers.forEach(function (g) {
+      if (!g._map || g.patrolKind === "labels") { return; }
+      g.eachLayer(function (l) {
+        var b = l.getBounds ? l.getBounds() : (l.getLatLng ? L.latLngBounds([l.getLatLng()]) : null);
+        if (b && b.isValid()) { bounds = bounds ? bounds.extend(b) : L.latLngBounds(b.getSouthWest(), b.getNorthEast()); }
+      });
+    });
+    return bounds;
+  }
+
+  /* A URL naming an event opens fitted to it (its route, areas, incidents). */
+  function fitEvent(map, id) {
+    var bounds = null;
+    state.layers.forEach(function (g) {
+      if (!g._map) { return; }
+      g.eachLayer(function (l) {
+        var p = l.feature && l.feature.properties;
+        if (!p || p.event_id !== id || p.layer === "badge") { return; }
+        var b = l.getBounds ? l.getBounds() : L.latLngBounds([l.getLatLng()]);
+        bounds = bounds ? bounds.extend(b) : L.latLngBounds(b.getSouthWest(), b.getNorthEast());
+      });
+    });
+    if (bounds) { map.fitBounds(bounds, { padding: [40, 40], maxZoom: 6, animate: false }); }
+    return !!bounds;
+  }
+
+  function fitShown(map) {
+    var b = dataBounds();
+    if (b) { map.fitBounds(b, { padding: [24, 24], maxZoom: 6, animate: false }); }
+  }
+
+  /* After a filter change: fit when no shown feature is in view (a marker at the very edge does not
+   * count: the inner 80% of the map), else keep the analyst's view. */
+  function fitIfOutOfView(map) {
+    var view = map.getBounds().pad(-0.1), any = false, inView = false;
+    state.layers.forEach(function (g) {
+      if (!g._map || g.patrolKind === "labels") { return; }
+      g.eachLayer(function (l) {
+        var b = l.getBounds ? l.getBounds() : (l.getLatLng ? L.latLngBounds([l.getLatLng()]) : null);
+        if (!b || !b.isValid()) { return; }
+        any = true;
+        if (view.intersects(b)) { inView = true; }
+      });
+    });
+    if (any && !inView) { fitShown(map); }
+  }
+
+  var FitControl = L.Control.extend({
+    options: { position: "topleft" },
+    onAdd: function (map) {
+      var div = L.DomUtil.create("div", "leaflet-bar patrol-fit");
+      var a = L.DomUtil.create("a", "", div);
+      a.href = "#";
+      a.title = "Fit the map to the shown events";
+      a.setAttribute("role", "button");
+      a.setAttribute("aria-label", "Fit the map to the shown events");
+      a.textContent = "\u2922";
+      L.DomEvent.on(a, "click", function (ev) { L.DomEvent.preventDefault(ev); fitShown(map); });
+      L.DomEvent.disableClickPropagation(div);
+      return div;
+    },
+  });
+
+  function setup(map) {
+    if (map.patrolSetup) { return; }
+    map.patrolSetup = true;
+    // A small window keeps the map clear: the legend starts folded (its summary stays).
+    var size = map.getSize(), legend = document.querySelector(".patrol-legend");
+    if (legend && (size.x < 1000 || size.y < 560)) { legend.open = false; }
+    new FitControl().addTo(map);
+    map.on("zoomend moveend", function () { declutter(map); });
+    map.on("moveend", function () { reportView(map); });
+  }
+
+  /* The view goes into the page's URL (zoom=, center=) without a rerun: the component frame is
+   * same-origin with the app page. Failing that (a file:// export), nothing happens. */
+  function reportView(map) {
+    try {
+      var top = window.parent;
+      if (!top || top === window || !top.history || !top.location) { return; }
+      var url = new URL(top.location.href);
+      var c = map.getCenter();
+      url.searchParams.set("zoom", String(map.getZoom()));
+      url.searchParams.set("center", c.lat.toFixed(2) + "," + c.lng.toFixed(2));
+      top.history.replaceState(top.history.state, "", url.toString());
+    } catch (e) { /* another origin: leave the URL alone */ }
+  }
+
+  function schedule(map) {
+    if (state.timer) { return; }
+    state.timer = setTimeout(function () {
+      state.timer = null;
+      state.layers = state.layers.filter(function (g) { return g._map; });
+      if (!state.opened) {
+        state.opened = true;
+        if (state.focus && fitEvent(map, state.focus)) { declutter(map); return; }
+      }
+      if (state.autofit !== false) { fitIfOutOfView(map); }
+      declutter(map);
+    }, 0);
+  }
+
+  window.PatrolMap = {
+    /* A GeoJSON layer from a model layer's rows; added to `parent` (a feature group or the map). */
+    layer: function (parent, data, options) {
+      options = options || {};
+      var features = data.rows.map(function (row) { return feature(data, row); });
+      var group = L.geoJson(features, {
+        style: function (f) { return data.styles[f.r[4]]; },
+        pointToLayer: function (f, latlng) { return point(data, f, latlng); },
+        onEachFeature: onEach(data, options.arrows !== false),
+      });
+      group.patrolKind = options.kind || "";
+      state.layers.push(group);
+      if (options.fit === false) { state.autofit = false; }
+      if (options.focus) { state.focus = options.focus; }
+      group.on("add", function () { setup(group._map); schedule(group._map); });
+      group.addTo(parent);
+      return group;
+    },
+    fitShown: fitShown,
+    declutter: declutter,
+    tip: tip,
+  };
+})();

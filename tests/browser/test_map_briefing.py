@@ -1,0 +1,128 @@
+"""What an analyst briefs from, in real Chromium offline: place names as text, what each side sent,
+the map going to the results, clicks that land, a legend of what is drawn, keyboard access."""
+
+import pytest
+
+from browser import MAP_FRAME, running_app, wait_for_map
+
+pytestmark = pytest.mark.browser
+
+VISIBLE_TEXT = """(selector) => [...document.querySelectorAll(selector)]
+    .filter(el => el.offsetParent !== null && el.style.display !== 'none' && getComputedStyle(el).display !== 'none')
+    .map(el => el.textContent)"""
+
+
+@pytest.fixture(scope="module")
+def app_url():
+    with running_app() as url:
+        yield url
+
+
+def map_window(page):
+    wait_for_map(page)
+    frame = page.locator(MAP_FRAME).element_handle().content_frame()
+    frame.wait_for_function("() => window.map && document.querySelectorAll('.place-label').length > 0", timeout=30_000)
+    page.wait_for_timeout(500)  # the declutter pass runs after the layers are added
+    return frame
+
+
+def test_sea_and_strait_names_are_text_in_the_map(app_url, offline_browser):
+    page = offline_browser.page()
+    page.set_viewport_size({"width": 1440, "height": 900})
+    page.goto(f"{app_url}/Map")
+    frame = map_window(page)
+    seas = frame.evaluate(VISIBLE_TEXT, ".place-label-sea")
+    straits = frame.evaluate(VISIBLE_TEXT, ".place-label-strait")
+    countries = frame.evaluate(VISIBLE_TEXT, ".place-label-country")
+    assert "Sea of Japan" in seas and "East China Sea" in seas, seas
+    assert straits, "no strait named at the default view"
+    assert "Japan" in countries and "China" in countries, countries
+    # no two shown names overlap
+    boxes = frame.evaluate(
+        """() => [...document.querySelectorAll('.place-label')].filter(el => el.style.display !== 'none')
+            .map(el => el.firstChild.getBoundingClientRect())
+            .map(r => [r.left, r.right, r.top, r.bottom])"""
+    )
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            assert not (a[0] < b[1] - 1 and a[1] > b[0] + 1 and a[2] < b[3] - 1 and a[3] > b[2] + 1), (a, b)
+    assert offline_browser.outside == []
+
+
+def test_an_events_badge_says_what_each_side_sent(app_url, offline_browser):
+    page = offline_browser.page()
+    page.set_viewport_size({"width": 1440, "height": 900})
+    page.goto(f"{app_url}/Map?event=air-2020-12-22")
+    frame = map_window(page)
+    frame.wait_for_function("() => document.querySelectorAll('.patrol-badge').length > 0", timeout=20_000)
+    badges = frame.evaluate(VISIBLE_TEXT, ".patrol-badge")
+    assert any("2× Tu-95MS" in b and "4× H-6K" in b and "RUS" in b and "CHN" in b for b in badges), badges
+    assert offline_browser.outside == []
+
+
+def test_choosing_iran_takes_the_map_to_the_gulf_of_oman(app_url, offline_browser):
+    page = offline_browser.page()
+    page.set_viewport_size({"width": 1440, "height": 900})
+    page.goto(f"{app_url}/Map")
+    frame = map_window(page)
+    page.locator("[data-testid='stSidebar'] [data-testid='stMultiSelect']").nth(1).click()
+    page.get_by_role("option", name="Iran (IRN)").click()
+    page.keyboard.press("Escape")
+    frame.wait_for_function(
+        """() => { const b = window.map.getBounds();
+            return b.contains(L.latLng(24.5, 58.5)) && b.contains(L.latLng(25.5, 57.0)); }""",
+        timeout=30_000,
+    )
+    assert offline_browser.outside == []
+
+
+def test_the_legend_lists_only_what_is_drawn(app_url, offline_browser):
+    page = offline_browser.page()
+    page.goto(f"{app_url}/Map?kinds=air_patrol")
+    frame = map_window(page)
+    legend = frame.evaluate("() => document.querySelector('.patrol-legend').textContent")
+    assert "Air patrol" in legend and "Exercise" not in legend and "Naval patrol" not in legend
+    assert "Direction of travel" in legend
+    assert offline_browser.outside == []
+
+
+def test_tab_reaches_a_route_and_enter_opens_its_card(app_url, offline_browser):
+    page = offline_browser.page()
+    page.goto(f"{app_url}/Map?kinds=air_patrol&years=2019-2019")
+    frame = map_window(page)
+    route = frame.locator("path.leaflet-interactive[role=button][aria-label*='air patrol' i]").first
+    route.wait_for(timeout=20_000)
+    assert "2019-07-23" in route.get_attribute("aria-label")
+    route.focus()
+    assert frame.evaluate("() => document.activeElement.getAttribute('role')") == "button"
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => window.location.search.includes('event=air-2019-07-23')", timeout=20_000)
+    page.get_by_text("What each source claims").wait_for(timeout=20_000)
+    assert offline_browser.outside == []
+
+
+# The page above the map moves up ~46 px on the first rerun (the title block, not the map widget),
+# so the first real click lands beside the route: a page-layout fix for ui/pages (see the report).
+@pytest.mark.xfail(strict=True, reason="page jumps ~46 px on the first rerun; page layout, not the map widget")
+@pytest.mark.parametrize("size", [(1280, 800), (1280, 720)])
+def test_the_first_click_on_a_route_opens_its_card_without_a_jump(app_url, offline_browser, size):
+    page = offline_browser.page()
+    page.set_viewport_size({"width": size[0], "height": size[1]})
+    page.goto(f"{app_url}/Map?kinds=air_patrol&years=2019-2019")
+    frame = map_window(page)
+    point = frame.evaluate(
+        """() => { let p = null; window.map.eachLayer(l => {
+            if (l.feature && l.feature.properties.layer === 'route') {
+                const pts = l.getLatLngs(); const a = window.map.latLngToContainerPoint(pts[0]);
+                const b = window.map.latLngToContainerPoint(pts[1]); p = [(a.x + b.x) / 2, (a.y + b.y) / 2]; }
+            }); return p; }"""
+    )
+    box = page.locator(MAP_FRAME).bounding_box()
+    before = page.evaluate("() => document.querySelector('[data-testid=stMain]').scrollTop + window.scrollY")
+    page.mouse.click(box["x"] + point[0], box["y"] + point[1])
+    page.wait_for_function("() => window.location.search.includes('event=air-2019-07-23')", timeout=20_000)
+    card = page.get_by_text("What each source claims")
+    card.wait_for(timeout=20_000)
+    after = page.evaluate("() => document.querySelector('[data-testid=stMain]').scrollTop + window.scrollY")
+    assert abs(after - before) < 5, (before, after)
+    assert offline_browser.outside == []
