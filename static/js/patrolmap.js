@@ -298,8 +298,9 @@
       var url = new URL(top.location.href);
       var c = map.getCenter();
       url.searchParams.set("zoom", String(map.getZoom()));
-      url.searchParams.set("center", c.lat.toFixed(2) + "," + c.lng.toFixed(2));
-      top.history.replaceState(top.history.state, "", url.toString());
+      // Written as the server writes it (center=35,135): a comma, no trailing zeros.
+      url.searchParams.set("center", Number(c.lat.toFixed(2)) + "," + Number(c.lng.toFixed(2)));
+      top.history.replaceState(top.history.state, "", url.toString().replace(/(center=[^&]*?)%2C/, "$1,"));
     } catch (e) { /* another origin: leave the URL alone */ }
   }
 
