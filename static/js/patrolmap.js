@@ -285,7 +285,10 @@
     var size = map.getSize(), legend = document.querySelector(".patrol-legend");
     if (legend && (size.x < 1000 || size.y < 560)) { legend.open = false; }
     new FitControl().addTo(map);
-    map.on("zoomend moveend", function () { declutter(map); });
+    // Also on resize: the frame is sized after the first draw (streamlit-folium sets its height), and
+    // names measured in a frame not yet laid out all have empty boxes, so none would give way.
+    map.on("zoomend moveend resize", function () { declutter(map); });
+    if (document.fonts && document.fonts.ready) { document.fonts.ready.then(function () { declutter(map); }); }
     map.on("moveend", function () { reportView(map); });
   }
 
