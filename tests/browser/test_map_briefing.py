@@ -73,8 +73,10 @@ def test_choosing_iran_takes_the_map_to_the_gulf_of_oman(app_url, offline_browse
     page.set_viewport_size({"width": 1440, "height": 900})
     page.goto(f"{app_url}/Map")
     frame = map_window(page)
-    page.locator("[data-testid='stSidebar'] [data-testid='stMultiSelect']").nth(1).click()
-    page.get_by_role("option", name="Iran (IRN)").click()
+    sidebar = page.locator("[data-testid='stSidebar'] [data-testid='stMultiSelect']")
+    countries = sidebar.filter(has_text="Country took part")
+    countries.click()
+    page.get_by_role("option", name="Iran").first.click()
     page.keyboard.press("Escape")
     frame.wait_for_function(
         """() => { const b = window.map.getBounds();
