@@ -3,16 +3,17 @@
     python benchmarks/hostile_upload.py [--users 5] [--seconds 40] [--reruns 8]
 
 Files (made here, never committed): a ~2 MB GeoJSON of 20 lines with 196,000 vertices in all
-(issue 16, item 9: the file that cost 15.8 s of server CPU per Map rerun), and a YAML route of
-120,000 waypoints.
+(issue 16, item 9: the file that cost 15.8 s of server CPU per Map rerun), a YAML route of
+120,000 waypoints, and, as the alternative each figure is printed beside, the same 20 events
+with 2-point lines (a plain upload).
 
 1. parse: parse_upload's time for each file, and the vertices kept (the upload's budget).
-2. browser: headless Chromium (internet blocked) opens /Map, uploads the GeoJSON, and measures the
-   time from the file being set to the routes drawn in Leaflet, then --reruns Years-slider reruns
-   with the upload included (key press to the run's end, script state notRunning).
-3. others: N websocket users (benchmarks/load_test.py's client) move the Years slider for
-   --seconds, first alone, then while the hostile session uploads and reruns; their p95 is
-   compared.
+2. browser: headless Chromium (internet blocked) opens /Map and makes --reruns Years-slider
+   reruns (key press to the run's end, script state notRunning) with no upload; uploads the
+   plain file and then the hostile one, timing each from the file being set to its routes drawn
+   in Leaflet; then makes --reruns reruns with the hostile upload included.
+3. others: N websocket users (benchmarks/_client.py) move the Years slider for --seconds, first
+   alone, then while the hostile session does the above; their p95 is compared.
 Targets (issue 16): each rerun < 1 s, map drawn < 5 s, others' p95 unchanged.
 """
 
@@ -36,9 +37,9 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from load_test import expected_shown, percentile, websocket_user  # noqa: E402
+from _client import ROUTES_JS, block_outside, expected_shown, percentile, websocket_user  # noqa: E402
 
-from browser import CHROMIUM_ARGS, LOOPBACK, MAP_FRAME, start_app, stop_app  # noqa: E402
+from browser import CHROMIUM_ARGS, MAP_FRAME, start_app, stop_app  # noqa: E402
 from patrolmap.load import load_dataset  # noqa: E402
 from patrolmap.upload import MAX_BYTES, parse_upload  # noqa: E402
 
@@ -50,14 +51,20 @@ SOURCE = {
     "date_accessed": "2026-12-01",
     "kind": "news",
 }
-SCRIPT_STATE = "document.querySelector('[data-testid=stApp]').dataset.testScriptState"
-ROUTES_JS = """(sel) => {
+# [routes of uploaded events, points in them] as Leaflet holds them in the map frame.
+UPLOADED_JS = """(sel) => {
     const f = document.querySelector(sel); const w = f && f.contentWindow;
-    if (!w || !w.map) return -1;
-    let n = 0;
-    w.map.eachLayer(l => { if (l.feature && l.feature.properties && l.feature.properties.layer === 'route') n++; });
-    return n;
+    if (!w || !w.map) return [-1, -1];
+    let n = 0, points = 0;
+    w.map.eachLayer(l => {
+        const p = l.feature && l.feature.properties;
+        if (p && p.layer === 'route' && String(p.event_id).startsWith('upload-')) {
+            n++; points += l.getLatLngs().flat(Infinity).length;
+        }
+    });
+    return [n, points];
 }"""
+RUN_STATE_JS = "() => document.querySelector('[data-testid=stApp]').dataset.testScriptState === '{}'"
 
 
 def record(day: date, **changes) -> dict:
@@ -75,7 +82,8 @@ def record(day: date, **changes) -> dict:
 
 
 def huge_geojson(n_lines: int = 20, vertices: int = 9_800) -> bytes:
-    """~196,000 vertices under 2 MB: one digit each side of the point, so the bytes go to vertices."""
+    """~196,000 vertices under 2 MB: one digit each side of the point, so the bytes go to vertices
+    (vertices=2: the plain upload of the same events)."""
     rng = random.Random(9)
     features = []
     for n in range(n_lines):
@@ -110,50 +118,50 @@ def measure_parse(files: dict[str, bytes]) -> None:
         )
 
 
-async def hostile_session(url: str, path: Path, reruns: int, report: dict) -> None:
+async def uploaded(page, path: Path, points_above: int) -> float:
+    """Seconds from the file being set in the uploader to its routes drawn with more than points_above points."""
+    began = time.monotonic()
+    await page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(path))
+    frame = json.dumps(MAP_FRAME)
+    await page.wait_for_function(
+        f"() => {{ const [n, p] = ({UPLOADED_JS})({frame}); return n >= 20 && p > {points_above}; }}", timeout=120_000
+    )
+    return time.monotonic() - began
+
+
+async def reruns(page, count: int) -> list[float]:
+    """Years-slider reruns: key press to the end of the run."""
+    slider = page.get_by_role("slider").first
+    times = []
+    for n in range(count):
+        await slider.focus()
+        began = time.monotonic()
+        await page.keyboard.press("ArrowRight" if n % 2 == 0 else "ArrowLeft")
+        await page.wait_for_function(RUN_STATE_JS.format("running"), timeout=10_000)
+        await page.wait_for_function(RUN_STATE_JS.format("notRunning"), timeout=60_000)
+        times.append(time.monotonic() - began)
+    return times
+
+
+async def hostile_session(url: str, plain: Path, hostile: Path, count: int, report: dict) -> None:
     from playwright.async_api import async_playwright
 
     async with async_playwright() as pw:
         browser = await pw.chromium.launch(executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS)
         context = await browser.new_context(viewport={"width": 1280, "height": 800})
-        outside: list[str] = []
-
-        async def route(r):
-            from urllib.parse import urlparse
-
-            if r.request.url.startswith(("data:", "blob:", "about:")) or urlparse(r.request.url).hostname in LOOPBACK:
-                await r.continue_()
-            else:
-                outside.append(r.request.url)
-                await r.abort()
-
-        await context.route("**/*", route)
+        report["outside"] = []
+        await block_outside(context, report["outside"])
         page = await context.new_page()
         await page.goto(f"{url}/Map")
         await page.wait_for_function(f"() => ({ROUTES_JS})({json.dumps(MAP_FRAME)}) > 0", timeout=90_000)
-        before = await page.evaluate(ROUTES_JS, MAP_FRAME)
+        await page.wait_for_function(RUN_STATE_JS.format("notRunning"), timeout=60_000)
+        report["reruns_before"] = await reruns(page, count)
         await page.locator("[data-testid='stSidebar'] summary", has_text="Your own events").first.click()
-        began = time.monotonic()
-        await page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(path))
-        await page.wait_for_function(f"() => ({ROUTES_JS})({json.dumps(MAP_FRAME)}) >= {before + 20}", timeout=120_000)
-        report["drawn"] = time.monotonic() - began
-        slider = page.get_by_role("slider").first
-        times = []
-        for n in range(reruns):
-            await slider.focus()
-            began = time.monotonic()
-            await page.keyboard.press("ArrowRight" if n % 2 == 0 else "ArrowLeft")
-            await page.wait_for_function(
-                "() => document.querySelector('[data-testid=stApp]').dataset.testScriptState === 'running'",
-                timeout=10_000,
-            )
-            await page.wait_for_function(
-                "() => document.querySelector('[data-testid=stApp]').dataset.testScriptState === 'notRunning'",
-                timeout=60_000,
-            )
-            times.append(time.monotonic() - began)
-        report["reruns"] = times
-        report["outside"] = outside
+        report["drawn_plain"] = await uploaded(page, plain, 0)
+        await page.wait_for_function(RUN_STATE_JS.format("notRunning"), timeout=60_000)
+        report["drawn"] = await uploaded(page, hostile, 1000)  # the plain file's routes hold 40 points
+        await page.wait_for_function(RUN_STATE_JS.format("notRunning"), timeout=60_000)
+        report["reruns"] = await reruns(page, count)
         await browser.close()
 
 
@@ -176,25 +184,32 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=40)
     parser.add_argument("--reruns", type=int, default=8)
     args = parser.parse_args()
-    geojson, route = huge_geojson(), long_route_yaml()
-    measure_parse({"vertices-196k.geojson": geojson, "route-120k.yaml": route})
+    files = {"plain-20.geojson": huge_geojson(vertices=2), "vertices-196k.geojson": huge_geojson()}
+    measure_parse({**files, "route-120k.yaml": long_route_yaml()})
     with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "vertices-196k.geojson"
-        path.write_bytes(geojson)
+        plain, hostile = (Path(folder) / name for name in files)
+        for path in (plain, hostile):
+            path.write_bytes(files[path.name])
         proc, url = start_app(quiet=True)
         try:
             alone = asyncio.run(others(url, args.users, args.seconds))
             report: dict = {}
-            beside = asyncio.run(others(url, args.users, args.seconds, hostile_session(url, path, args.reruns, report)))
+            session = hostile_session(url, plain, hostile, args.reruns, report)
+            beside = asyncio.run(others(url, args.users, args.seconds, session))
         finally:
             stop_app(proc)
-    print(f"hostile session: upload -> routes drawn {report.get('drawn', float('nan')):.2f} s (target < 5 s)")
-    reruns = report.get("reruns", [])
-    if reruns:
+    nan = float("nan")
+    print(
+        f"hostile session: upload -> routes drawn {report.get('drawn', nan):.2f} s (target < 5 s); "
+        f"the plain 20-event upload in the same session {report.get('drawn_plain', nan):.2f} s"
+    )
+    before, after = report.get("reruns_before", []), report.get("reruns", [])
+    if before and after:
         print(
-            f"hostile session reruns with the upload: p50 {percentile(reruns, 50):.2f} s  max {max(reruns):.2f} s "
-            f"(target < 1 s each); non-loopback requests {len(report.get('outside', []))}"
+            f"hostile session reruns: with the upload p50 {percentile(after, 50):.2f} s  max {max(after):.2f} s "
+            f"(target < 1 s each); before the upload p50 {percentile(before, 50):.2f} s  max {max(before):.2f} s"
         )
+    print(f"non-loopback requests from the hostile session: {len(report.get('outside', []))}")
     print(
         f"other sessions ({args.users} websocket users): alone p95 {percentile(alone, 95):.3f} s (n={len(alone)}), "
         f"beside the upload p95 {percentile(beside, 95):.3f} s (n={len(beside)})"
