@@ -599,3 +599,14 @@ def test_simplified_route_note_is_on_the_card():
     result = parse_upload("track.geojson", content, PLACES)
     card = event_card(result.events[0], {**PLACES, **result.places})
     assert "Simplified from 2,000 uploaded points" in card.route["note"]
+
+
+def test_hostile_coordinates_fixture_names_every_bad_line():
+    # tests/fixtures/hostile/uploads: one good 3,000-point track, six lines whose coordinates are
+    # true, NaN, a string z, nested once more, four values, and an integer of 401 digits.
+    path = pathlib.Path(__file__).parent / "fixtures/hostile/uploads/track_and_bad_coordinates.geojson"
+    result = parse_upload(path.name, path.read_bytes(), PLACES)
+    assert [e.id for e in result.events] == ["upload-air-2021-01-01"]
+    assert [(e.record, e.field) for e in result.errors] == [(f"row {n}", "geometry.coordinates") for n in range(2, 8)]
+    (note,) = result.notes
+    assert note.startswith("row 1 (id=air-2021-01-01): route simplified from 3,000 to ")

@@ -224,6 +224,7 @@ def upload(page, path: Path):
         ("broken/uploads/header_only.csv", None, "1 problem(s)"),
         ("broken/uploads/huge_numbers.yaml", 1, "4 problem(s)"),
         ("broken/uploads/scheme_urls.yaml", 1, "3 problem(s)"),
+        ("hostile/uploads/track_and_bad_coordinates.geojson", 1, "6 problem(s)"),  # true, NaN, 1e400, ...
     ],
 )
 def test_upload_says_what_it_loaded_and_what_not(app_url, offline_browser, name, loaded, problems):
@@ -234,5 +235,31 @@ def test_upload_says_what_it_loaded_and_what_not(app_url, offline_browser, name,
     page.get_by_text(problems, exact=False).first.wait_for(timeout=30_000)
     if loaded is not None:
         page.get_by_text(f"{loaded} event(s) from", exact=False).first.wait_for(timeout=30_000)
+    assert page.locator("[data-testid='stException']").count() == 0
+    assert offline_browser.outside == []
+
+
+def test_simplified_track_is_drawn_and_says_so(app_url, offline_browser):
+    # A 3,000-point track: drawn with at most 500 points, the sidebar says so with the length
+    # measured on every point, and Leaflet holds the simplified line.
+    page = offline_browser.page()
+    page.goto(f"{app_url}/Map")
+    wait_for_map(page, timeout=90_000)
+    upload(page, FIXTURES / "hostile/uploads/track_and_bad_coordinates.geojson")
+    note = page.locator("[data-testid='stSidebar']").get_by_text("route simplified from 3,000 to", exact=False)
+    note.first.wait_for(timeout=60_000)
+    assert "length computed on the full route: ~13,316 km" in note.first.inner_text()
+    points = (
+        page.frame_locator(MAP_FRAME)
+        .locator("body")
+        .evaluate(
+            """() => { let n = -1; window.map.eachLayer(l => { const p = l.feature && l.feature.properties;
+            if (p && p.layer === 'route' && p.event_id === 'upload-air-2021-01-01') {
+                n = l.getLatLngs().flat(Infinity).length;
+            } });
+            return n; }"""
+        )
+    )
+    assert 2 <= points <= 500
     assert page.locator("[data-testid='stException']").count() == 0
     assert offline_browser.outside == []
