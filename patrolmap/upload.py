@@ -58,8 +58,9 @@ MAX_BYTES = MAX_UPLOAD_MB * 1024 * 1024
 MAX_RECORDS = 2000  # events in one upload; more is not a hand-made file
 MAX_ERRORS = 500  # problems listed one by one; the rest are counted in one last error
 MAX_VERTICES = 500  # per route or area outline, after simplification
-# In all the routes and areas of one upload: each Map rerun measures and draws them (a geodesic
-# per leg, ~0.1 ms each), so this bounds a rerun whatever the file holds (benchmarks/hostile_upload.py).
+# In all the routes and areas of one upload: every Map rerun sends them to the browser, which draws
+# them (with direction arrows) and the session keeps a place per vertex, so this bounds a rerun and
+# the session's memory whatever the file holds (benchmarks/hostile_upload.py).
 MAX_TOTAL_VERTICES = 2000
 SIMPLIFY_PIECE = 250  # points per GEOS call (see simplified_indices)
 MAX_POSITIONS = 250_000  # read from one geometry before simplifying (a 2 MB file holds fewer)
