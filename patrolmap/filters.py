@@ -61,13 +61,7 @@ def _join(items: list[str], last: str = "and") -> str:
 
 def years_text(years) -> str:
     """2019, 2020, 2021, 2024 -> '2019–2021 and 2024'."""
-    runs: list[list[int]] = []
-    for year in sorted(set(years)):
-        if runs and year == runs[-1][-1] + 1:
-            runs[-1].append(year)
-        else:
-            runs.append([year])
-    parts = [f"{r[0]}–{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs]
+    parts = [f"{r[0]}–{r[-1]}" if len(r) > 1 else str(r[0]) for r in words.year_runs(years)]
     return _join(parts) if parts else ""
 
 

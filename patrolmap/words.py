@@ -125,6 +125,17 @@ def _humanise(code: object) -> str:
     return text[:1].upper() + text[1:]
 
 
+def year_runs(years) -> list[list[int]]:
+    """Years as runs of consecutive years: {2024, 2019, 2020, 2021} -> [[2019, 2020, 2021], [2024]]."""
+    runs: list[list[int]] = []
+    for year in sorted(set(years)):
+        if runs and year == runs[-1][-1] + 1:
+            runs[-1].append(year)
+        else:
+            runs.append([year])
+    return runs
+
+
 def count(value: object) -> str:
     """A reported count in words: None reads 'not reported', never 'None' or '0'."""
     if value is None or (isinstance(value, float) and math.isnan(value)):

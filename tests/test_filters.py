@@ -4,6 +4,7 @@ from types import SimpleNamespace
 import pandas as pd
 import pytest
 
+from patrolmap import words
 from patrolmap.filters import Filters, analysis_frame, filter_events, responders
 from patrolmap.load import load_dataset
 
@@ -115,3 +116,16 @@ def test_filter_events(filters, expected):
 def test_describe(filters, text):
     assert filters.describe() == text
     assert "_" not in filters.describe()  # words, never codes
+
+
+@pytest.mark.parametrize(
+    "years, runs",
+    [
+        ([], []),
+        ([2024, 2019, 2020, 2021], [[2019, 2020, 2021], [2024]]),
+        ([2019, 2019, 2020], [[2019, 2020]]),  # a year given twice counts once
+        ([2019, 2021], [[2019], [2021]]),  # a gap of one year splits
+    ],
+)
+def test_year_runs(years, runs):
+    assert words.year_runs(years) == runs
