@@ -74,73 +74,35 @@ def disputes(value: object) -> object:
     return [{"field": name, **({"note": note} if note else {})} for name, note in value]
 
 
-# (name, writer) in data/FORMAT.md's order, per record type.
-ROUTE_FIELDS = (("waypoints", always), ("provenance", always), ("source", always), ("note", optional))
-ASSET_FIELDS = (
-    ("country", always),
-    ("type", always),
-    ("name", optional),
-    ("count", always),
-    ("role", always),
-    ("source", always),
+def fields(spec: str, **writers) -> tuple:
+    """(name, writer) pairs from a spec in FORMAT.md's order: "name" always written, "name?"
+    optional, "name~" null when empty, "name=" as the record holds it, "name*" the writer given."""
+    suffixes = {"?": optional, "~": or_null, "=": as_is}
+    out = []
+    for word in spec.split():
+        name, mark = (word[:-1], word[-1]) if word[-1] in "?~=*" else (word, "")
+        out.append((name, writers[name] if mark == "*" else suffixes.get(mark, always)))
+    return tuple(out)
+
+
+ROUTE_FIELDS = fields("waypoints provenance source note?")
+ASSET_FIELDS = fields("country type name? count role source")
+INCIDENT_FIELDS = fields("kind actor responder? place~ date? description source")
+CLAIM_FIELDS = fields("field value= source note?")
+SOURCE_FIELDS = fields(
+    "id producer title~ url date_published date_accessed kind language? note? carries? statement_by? statement_country?"
 )
-INCIDENT_FIELDS = (
-    ("kind", always),
-    ("actor", always),
-    ("responder", optional),
-    ("place", or_null),
-    ("date", optional),
-    ("description", always),
-    ("source", always),
+EVENT_FIELDS = fields(
+    "id kind status? name aliases? date_start date_end participants areas route* assets* incidents* duration_hours? "
+    "firsts? summary? claims* disputes* unknown? reviewed? sources*",
+    route=nested(ROUTE_FIELDS),
+    assets=nested(ASSET_FIELDS),
+    incidents=nested(INCIDENT_FIELDS),
+    claims=nested(CLAIM_FIELDS),
+    disputes=disputes,
+    sources=nested(SOURCE_FIELDS),
 )
-CLAIM_FIELDS = (("field", always), ("value", as_is), ("source", always), ("note", optional))
-SOURCE_FIELDS = (
-    ("id", always),
-    ("producer", always),
-    ("title", or_null),
-    ("url", always),
-    ("date_published", always),
-    ("date_accessed", always),
-    ("kind", always),
-    ("language", optional),
-    ("note", optional),
-    ("carries", optional),
-    ("statement_by", optional),
-    ("statement_country", optional),
-)
-EVENT_FIELDS = (
-    ("id", always),
-    ("kind", always),
-    ("status", optional),
-    ("name", always),
-    ("aliases", optional),
-    ("date_start", always),
-    ("date_end", always),
-    ("participants", always),
-    ("areas", always),
-    ("route", nested(ROUTE_FIELDS)),
-    ("assets", nested(ASSET_FIELDS)),
-    ("incidents", nested(INCIDENT_FIELDS)),
-    ("duration_hours", optional),
-    ("firsts", optional),
-    ("summary", optional),
-    ("claims", nested(CLAIM_FIELDS)),
-    ("disputes", disputes),
-    ("unknown", optional),
-    ("reviewed", optional),
-    ("sources", nested(SOURCE_FIELDS)),
-)
-PLACE_FIELDS = (
-    ("id", always),
-    ("name", always),
-    ("aliases", optional),
-    ("names", optional),
-    ("kind", always),
-    ("lat", always),
-    ("lon", always),
-    ("polygon", optional),
-    ("note", optional),
-)
+PLACE_FIELDS = fields("id name aliases? names? kind lat lon polygon? note?")
 
 
 def record_of(item: object, fields: tuple) -> dict:

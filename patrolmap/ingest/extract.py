@@ -167,6 +167,16 @@ class Extraction:
         self.spans.append(Span(name, value, sentence.start + start, sentence.start + end, sentence.index))
 
 
+@dataclass(frozen=True)
+class SourceHints:
+    """What the caller knows of where a text comes from; the text itself fills in what is missing
+    (the producer from the URL's host, the title from a headline line)."""
+
+    url: str | None = None
+    title: str | None = None
+    producer: str | None = None
+
+
 _VOCABULARIES: dict[tuple[int, str], Vocabulary] = {}
 
 
@@ -178,15 +188,10 @@ def vocabulary_for(dataset, language: str) -> Vocabulary:
 
 
 def extract(
-    text: str,
-    dataset,
-    published: date | None = None,
-    url: str | None = None,
-    title: str | None = None,
-    producer: str | None = None,
-    language: str | None = None,
+    text: str, dataset, published: date | None = None, hints: SourceHints | None = None, language: str | None = None
 ) -> Extraction:
     """The record fields one text states; kind is None (with a reason) when it is not a joint activity."""
+    hints = hints or SourceHints()
     language = language or detect_language(text)
     vocab = vocabulary_for(dataset, language)
     base = published or date.today()
@@ -216,11 +221,11 @@ def extract(
     for span in result.spans:
         result.evidence.setdefault(span.field, sentences[span.sentence].text)
     result.source = {
-        "producer": producer or producer_from_url(url),
-        "title": title or headline(text),
+        "producer": hints.producer or producer_from_url(hints.url),
+        "title": hints.title or headline(text),
         "language": language,
         "date_published": published.isoformat() if published else None,
-        "url": url,
+        "url": hints.url,
     }
     return result
 
