@@ -17,6 +17,7 @@ from types import SimpleNamespace
 import export_cases as cases
 import pandas as pd
 import pytest
+import yaml
 from export_cases import HOSTILE, PERMALINK, SUBSET_FILTERS, TODAY, png_size, svg_text
 
 from patrolmap import captions, charts, csvfile, export, records
@@ -24,6 +25,8 @@ from patrolmap.filters import Filters
 from patrolmap.load import events_frame, parse_event
 
 FIXTURES = Path(__file__).parent / "fixtures" / "export"
+# The exports must print the version that data/datapackage.yaml states, read here on its own.
+DATA_VERSION = yaml.safe_load((Path(__file__).parent.parent / "data" / "datapackage.yaml").read_text())["version"]
 
 dataset = pytest.fixture(scope="module")(cases.dataset)
 subset = pytest.fixture(scope="module")(cases.subset)
@@ -40,7 +43,7 @@ def svg_width(data: bytes) -> float:
 
 def test_caption_for(caption, subset):
     assert caption.filters_text == SUBSET_FILTERS.describe()
-    assert caption.data_version == "0.2.0" and caption.data_date == "2026-12-01"  # data/datapackage.yaml
+    assert caption.data_version == DATA_VERSION and caption.data_date == "2026-12-01"  # data/datapackage.yaml
     assert caption.generated == TODAY and caption.permalink == PERMALINK
     lines = captions.caption_lines(caption)
     assert lines[0] == "Air patrols 2019-2023"
@@ -98,7 +101,7 @@ def test_chart_png_is_twice_the_svg(dataset, caption, make_chart):
 @pytest.mark.parametrize("make_chart", CHARTS, ids=lambda f: f.__name__)
 def test_chart_svg_carries_caption(dataset, caption, make_chart):
     text = svg_text(export.chart_svg(make_chart(events_frame(dataset.events)), caption))
-    for needle in (caption.title, caption.filters_text, "version 0.2.0", PERMALINK):
+    for needle in (caption.title, caption.filters_text, f"version {DATA_VERSION}", PERMALINK):
         assert needle in text
 
 
@@ -284,7 +287,7 @@ def test_report_bundle(dataset, subset, caption):
         assert zf.namelist() == ["README.txt", *files]
         assert all(zf.read(name) == content for name, content in files.items())
         readme = zf.read("README.txt").decode("utf-8")
-    for needle in (caption.filters_text, PERMALINK, "data version 0.2.0", "How to cite", *files):
+    for needle in (caption.filters_text, PERMALINK, f"data version {DATA_VERSION}", "How to cite", *files):
         assert needle in readme.replace("\n", " ")
 
 
