@@ -56,13 +56,15 @@ def copies(events, n: int) -> list:
     return out[:n]
 
 
-def median_time(run, repeat: int) -> tuple[float, object]:
-    times, result = [], None
+def median_time(run, repeat: int) -> tuple[float, float, object]:
+    """(wall s, CPU s, result), medians: on a shared machine the CPU time is the steadier figure."""
+    walls, cpus, result = [], [], None
     for _ in range(repeat):
-        start = time.perf_counter()
+        wall, cpu = time.perf_counter(), time.process_time()
         result = run()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), result
+        walls.append(time.perf_counter() - wall)
+        cpus.append(time.process_time() - cpu)
+    return statistics.median(walls), statistics.median(cpus), result
 
 
 def same_answers(before, old_index, new_index) -> bool:
@@ -84,18 +86,20 @@ def main() -> None:
     before = module_at(args.before, "patrolmap/search.py", "search_before")
     dataset = load_dataset()
     context = (dataset.places, dataset.catalogue, getattr(dataset, "ships", None), dataset.aliases)
-    print(f"| events | kind | build before ({args.before}) | build now | speedup | analysis_frame | snippets | same |")
+    before_cell = f"build before ({args.before}), wall / CPU"
+    print(f"| events | kind | {before_cell} | build now, wall / CPU | CPU speedup | analysis_frame | snippets | same |")
     print("|---|---|---|---|---|---|---|---|")
     for n in args.n:
         for label, events in (("synthetic", synthetic_events(n, dataset.places)), ("real copies", None)):
             events = events or copies(dataset.events, n)
-            old_s, old_index = median_time(lambda e=events: before.build_index(e, *context), args.repeat)
-            new_s, new_index = median_time(lambda e=events: search.build_index(e, *context), args.repeat)
-            frame_s, _ = median_time(lambda e=events, i=new_index: analysis_frame(e, i), args.repeat)
+            old_s, old_cpu, old_index = median_time(lambda e=events: before.build_index(e, *context), args.repeat)
+            new_s, new_cpu, new_index = median_time(lambda e=events: search.build_index(e, *context), args.repeat)
+            frame_s, _, _ = median_time(lambda e=events, i=new_index: analysis_frame(e, i), args.repeat)
             rows = list(new_index.folded)[:SNIPPET_ROWS]
-            snip_s, _ = median_time(lambda i=new_index, r=rows: [search.snippet_line(i, x, "sea") for x in r], 1)
-            cells = [f"{n:,}", label, f"{old_s:.2f} s", f"{new_s:.2f} s", f"{old_s / new_s:.1f}×"]
-            cells += [f"{frame_s:.2f} s", f"{snip_s * 1000:.0f} ms", str(same_answers(before, old_index, new_index))]
+            snip_s, _, _ = median_time(lambda i=new_index, r=rows: [search.snippet_line(i, x, "sea") for x in r], 1)
+            cells = [f"{n:,}", label, f"{old_s:.2f} / {old_cpu:.2f} s", f"{new_s:.2f} / {new_cpu:.2f} s"]
+            cells += [f"{old_cpu / new_cpu:.1f}×", f"{frame_s:.2f} s", f"{snip_s * 1000:.0f} ms"]
+            cells.append(str(same_answers(before, old_index, new_index)))
             print("| " + " | ".join(cells) + " |")
 
 

@@ -49,22 +49,41 @@ class _Context:
         self.types = _catalogue_index(catalogue or [])
         self.ships = {str(_get(s, "name")): s for s in ships or [] if _get(s, "name")}
         self.drills = [_drill_names(d) for d in drill_aliases or []]
-        # One scan says whether any drill name occurs at all (most events name none); only then
-        # is each drill checked on its own.
-        spellings = sorted({n for _, folded in self.drills for n in folded}, key=len, reverse=True)
+        # Each drill's spellings case-folded -> the drills they belong to, scanned once per event name.
+        self.drill_spellings: dict[str, list[int]] = {}
+        for number, (_, folded) in enumerate(self.drills):
+            for spelling in dict.fromkeys(folded):
+                self.drill_spellings.setdefault(spelling, []).append(number)
+        # One scan says whether any spelling occurs at all (most events name no drill).
+        spellings = sorted(self.drill_spellings, key=len, reverse=True)
         self.any_drill = re.compile("|".join(map(re.escape, spellings))) if spellings else None
         self._texts: dict[tuple[str, str], list[tuple[str, str]]] = {}
         self._folded: dict[tuple[str, str], str] = {}
+        self._drills_named: dict[str, list[tuple[str, str]]] = {}
 
     def texts(self, what: str, key: str) -> list[tuple[str, str]]:
-        """The (what, text) entries of one place ("place") or asset type ("type"), cached."""
+        """The (what, text) entries of one place ("place"), asset type ("type") or named ship
+        ("ship"), cached."""
         if (what, key) not in self._texts:
             if what == "place":
                 entries = _place_texts(self.places.get(key))
+            elif what == "ship":
+                entries = _ship_texts(key, self.ships.get(key))
             else:
                 entries = _type_texts(key, self.types.get(key))
             self._texts[(what, key)] = [(w, t) for w, t in dict.fromkeys(entries) if t]
         return self._texts[(what, key)]
+
+    def drill_texts(self, names: str) -> list[tuple[str, str]]:
+        """The names of every drill one of whose spellings the (case-folded) event names contain."""
+        if self.any_drill is None or not self.any_drill.search(names):
+            return []
+        if names not in self._drills_named:
+            found = {n for spelling, drills in self.drill_spellings.items() if spelling in names for n in drills}
+            self._drills_named[names] = [
+                ("Drill name", name) for n, (all_names, _) in enumerate(self.drills) if n in found for name in all_names
+            ]
+        return [(what, name) for what, name in self._drills_named[names] if name]
 
     def folded(self, what: str, key: str) -> str:
         if (what, key) not in self._folded:
@@ -124,7 +143,7 @@ def _folded_text(event: Event, context: _Context) -> str:
     blocks = [_fold(_own_texts(event))]
     blocks += [context.folded("place", p) for p in _place_ids(event)]
     blocks += [context.folded("type", t) for t in dict.fromkeys(a.type for a in event.assets)]
-    blocks.append(_fold(_ship_texts(event, context.ships)))
+    blocks += [context.folded("ship", n) for n in dict.fromkeys(_ship_names(event))]
     blocks.append(_fold(_drill_texts(event, context)))
     return FIELD_SEP.join(b for b in blocks if b)
 
@@ -136,7 +155,9 @@ def _entries(event: Event, context: _Context):
         yield from context.texts("place", place_id)
     for asset in event.assets:
         yield from context.texts("type", asset.type)
-        yield from _ship_texts_of(getattr(asset, "name", None), context.ships)
+        ship = getattr(asset, "name", None)
+        if ship:
+            yield from context.texts("ship", ship)
     yield from _drill_texts(event, context)
 
 
@@ -208,33 +229,22 @@ def _source_texts(event: Event) -> list[tuple[str, str]]:
     return entries
 
 
-def _ship_texts(event: Event, ships_by_name: dict) -> list[tuple[str, str]]:
-    entries = [e for a in event.assets for e in _ship_texts_of(getattr(a, "name", None), ships_by_name)]
-    return list(dict.fromkeys(entries))
+def _ship_names(event: Event) -> list[str]:
+    return [name for asset in event.assets if (name := getattr(asset, "name", None))]
 
 
-def _ship_texts_of(ship: str | None, ships_by_name: dict) -> list[tuple[str, str]]:
+def _ship_texts(ship: str, info: object | None) -> list[tuple[str, str]]:
     """An individual ship's name with its other spellings (data/ships.yaml)."""
-    if not ship:
-        return []
-    info = ships_by_name.get(ship) or {}
-    names = [ship, *(str(a) for a in _get(info, "aliases") or [])]
-    names += [str(n) for n in (_get(info, "names") or {}).values()]
-    return [("Ship", name) for name in names if name]
+    names = [ship, *(str(a) for a in _get(info or {}, "aliases") or [])]
+    names += [str(n) for n in (_get(info or {}, "names") or {}).values()]
+    return [("Ship", name) for name in names]
 
 
 def _drill_texts(event: Event, context: _Context) -> list[tuple[str, str]]:
     """The names of every drill whose name or alias the event's name or aliases contain."""
-    text = event.name.casefold() + " " + " ".join(a.casefold() for a in event.aliases)
-    if context.any_drill is None or not context.any_drill.search(text):
+    if not context.drills:
         return []
-    return [
-        ("Drill name", name)
-        for names, folded in context.drills
-        if any(n and n in text for n in folded)
-        for name in names
-        if name
-    ]
+    return context.drill_texts(event.name.casefold() + " " + " ".join(a.casefold() for a in event.aliases))
 
 
 def _place_texts(place) -> list[tuple[str, str]]:
