@@ -1,9 +1,11 @@
 """Search over everything an event says and everything it touches, with the matching words shown.
 
-The index is built once per dataset (the app caches it with the events frame): per event, every
-text with what it is ("Incident", "Source title", "Place" ...), and one case-folded string that a
-query scans. A query is words; an event matches when every word occurs somewhere in its text
-(case-insensitive, any script: "NORAD", "alaska", "Японское море" all work).
+The index is built once per dataset (the app caches it with the events frame): per event, one
+case-folded string that a query scans, joined from blocks (the texts of a place, an asset type or
+a ship are folded once and shared by every event that names them); and, built only when a snippet
+asks for them, every text with what it is ("Incident", "Source title", "Place" ...). A query is
+words; an event matches when every word occurs somewhere in its text (case-insensitive, any
+script: "NORAD", "alaska", "Японское море" all work).
 """
 
 from __future__ import annotations
