@@ -119,3 +119,8 @@ def test_merged_index_reads_both_second_wins(dataset, index, event_id, query, so
     expected = own if source == "own" else index
     assert merged.texts[event_id] == expected.texts[event_id]
     assert merged.folded[event_id] == expected.folded[event_id]
+
+
+@pytest.mark.parametrize("event_id", ["no-such-event", ""])
+def test_snippets_of_an_event_not_indexed_are_empty(index, event_id):
+    assert search.snippets(index, event_id, "NORAD") == [] and search.snippet_line(index, event_id, "NORAD") == ""
