@@ -313,6 +313,7 @@ def sidebar_filters(
         events=view.events if compare_page else (),
     )
     remember_view(view)
+    render_share_link()
     return filters, view
 
 
