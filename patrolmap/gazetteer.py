@@ -1,15 +1,20 @@
 """Place ids -> coordinates, polygons and distances; offline.
 
-Coordinates come from data/places. Distances are geodesic on WGS84 (Karney's algorithm, pyproj's
-Geod: the same figures as geopy's geodesic, computed in C for a whole path at once). geopy's
-online geocoders are used only through `geocode_online`, which the user must turn on (see
-patrolmap/geocode.py).
+Coordinates come from data/places. Distances are geodesic on WGS84 (Karney's algorithm): geopy's
+`geodesic` for every route the app draws and measures (`route_length_km`, legs cached). One line
+alone is measured with pyproj's Geod, the same algorithm in C for a whole path at once: the full
+length of an uploaded line of up to ~200,000 points, told before it is simplified for drawing
+(geopy takes ~35 us a leg, several seconds for such a line). geopy's online geocoders are used
+only through `geocode_online`, which the user must turn on (see patrolmap/geocode.py).
 """
 
 from __future__ import annotations
 
 import threading
+from functools import lru_cache
+from itertools import pairwise
 
+from geopy.distance import geodesic
 from pyproj import Geod
 
 from patrolmap.schema import Place
@@ -76,13 +81,19 @@ def line_length_km(lats, lons) -> float:
     return WGS84.line_length(lons, lats) / 1000 if len(lats) > 1 else 0.0
 
 
+@lru_cache(maxsize=65_536)
+def leg_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Geodesic length (WGS84) of one leg; cached because routes reuse the same gazetteer legs."""
+    return geodesic((lat1, lon1), (lat2, lon2)).km
+
+
 def route_length_km(coords) -> float:
     """Geodesic length (WGS84) of a (lat, lon) path, summed leg by leg: the one distance
     function of the app (map, card, CSV, GeoJSON). Each path is measured once."""
     key = tuple(coords)
     length = _route_lengths.get(key)
     if length is None:
-        length = line_length_km([lat for lat, _ in key], [lon for _, lon in key])
+        length = sum(leg_km(a[0], a[1], b[0], b[1]) for a, b in pairwise(key))
         with _route_lengths_lock:
             if len(_route_lengths) >= ROUTE_LENGTH_CACHE_SIZE:
                 _route_lengths.clear()

@@ -1,7 +1,15 @@
 import pytest
 
 from conftest import PLACES
-from patrolmap.gazetteer import display_lon, find_place, route_coords, route_length_km, straits_on_route, unwrap_lons
+from patrolmap.gazetteer import (
+    display_lon,
+    find_place,
+    line_length_km,
+    route_coords,
+    route_length_km,
+    straits_on_route,
+    unwrap_lons,
+)
 
 
 @pytest.mark.parametrize(
@@ -65,3 +73,18 @@ def test_straits_on_route():
         "Tsushima Strait",
         "Miyako Strait",
     ]
+
+
+@pytest.mark.parametrize(
+    "coords",
+    [
+        [(34.3, 129.4), (25.3, 126.0)],
+        [(64.0, 178.0), (65.0, 190.0), (60.0, 200.0)],  # across 180 degrees, unwrapped
+        [(10.0, 0.0), (-10.0, 0.5), (0.0, 170.0), (1.0, -170.0)],
+        [(35.0, 135.0)] * 3,
+    ],
+)
+def test_one_line_measured_in_c_agrees_with_geopy(coords):
+    """An uploaded line's full length (pyproj) and the drawn routes' lengths (geopy) are the same figure."""
+    lats, lons = zip(*coords, strict=True)
+    assert line_length_km(lats, lons) == pytest.approx(route_length_km(coords), abs=1e-6)
