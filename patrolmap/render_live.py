@@ -60,6 +60,8 @@ BASEMAPS = (BASEMAP_DEFAULT, *ONLINE_TILES)
 
 MAP_CSS = (
     f"div.leaflet-container{{background:{style.SEA_COLOR};}}"  # beats leaflet.css, loaded later
+    # streamlit-folium gives its map a fixed pixel height; the page sizes the frame to the window.
+    "#map_div{height:100vh !important}"
     ".incident-icon span{font-size:18px;text-shadow:0 0 3px #fff,0 0 3px #fff;}"
     ".place-label{white-space:nowrap;transform:translate(-50%,-50%);font:11px/1.1 sans-serif;"
     "text-shadow:0 0 2px #fff,0 0 2px #fff,0 0 3px #fff;pointer-events:none;user-select:text;}"

@@ -130,6 +130,13 @@
     el.setAttribute("tabindex", "0");
     el.setAttribute("role", "button");
     el.setAttribute("aria-label", name);
+    // A click focuses the feature; the browser would then scroll the page to bring the whole map
+    // frame into view, between mouse down and up, and the click would be lost. Focus, no scroll.
+    el.addEventListener("mousedown", function (ev) {
+      if (ev.button !== 0) { return; }
+      ev.preventDefault();
+      el.focus({ preventScroll: true });
+    });
     el.addEventListener("keydown", function (ev) {
       if (ev.key === "Enter" || ev.key === " ") {
         ev.preventDefault();
