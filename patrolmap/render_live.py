@@ -22,7 +22,15 @@ from folium.plugins import Timeline, TimelineSlider
 from folium.utilities import JsCode
 
 from patrolmap import csp, style
-from patrolmap.assets import JS_URL, STATIC_URL, TEXTPATH_JS, IconPath, land_geojson, use_local_assets
+from patrolmap.assets import (
+    JS_URL,
+    MARKERCLUSTER_JS,
+    STATIC_URL,
+    TEXTPATH_JS,
+    IconPath,
+    land_geojson,
+    use_local_assets,
+)
 from patrolmap.layers import DEFAULT_CENTER, Feature, MapModel
 from patrolmap.viewstate import BASEMAP_DEFAULT
 
@@ -63,6 +71,8 @@ MAP_CSS = (
     # streamlit-folium gives its map a fixed pixel height; the page sizes the frame to the window.
     "#map_div{height:100vh !important}"
     ".incident-icon span{font-size:18px;text-shadow:0 0 3px #fff,0 0 3px #fff;}"
+    ".incident-group span{display:block;width:22px;height:22px;border-radius:50%;background:#fff;border:2px solid #444;"
+    "box-sizing:border-box;font:bold 11px/18px sans-serif;text-align:center;color:#222}"
     ".place-label{white-space:nowrap;transform:translate(-50%,-50%);font:11px/1.1 sans-serif;"
     "text-shadow:0 0 2px #fff,0 0 2px #fff,0 0 3px #fff;pointer-events:none;user-select:text;}"
     ".place-label span{display:inline-block;transform:translate(-50%,-50%);}"
@@ -169,6 +179,7 @@ class MapScript(JSCSSMixin, MacroElement):
     _template = Template("")
     default_js = [
         ("polylinetextpath", f"{STATIC_URL}/{TEXTPATH_JS}"),
+        ("markerclusterjs", f"{STATIC_URL}/{MARKERCLUSTER_JS}"),
         ("patrolmap", f"{JS_URL}/patrolmap.js"),
     ]
 
@@ -218,7 +229,7 @@ def live_layers(model: MapModel) -> list[folium.FeatureGroup]:
     groups = [
         _group(AREA_LAYER, model.areas, model, kind="areas"),
         _group(route_name, model.routes, model, kind="routes", arrows=not model.aggregated, focus=model.selected),
-        _group(INCIDENT_LAYER, model.incidents, model, kind="incidents"),
+        _group(INCIDENT_LAYER, model.incidents, model, kind="incidents", cluster=not model.aggregated),
     ]
     if model.labels:
         groups.append(_group(LABEL_LAYER, model.labels, model, kind="labels"))

@@ -12,6 +12,9 @@
   var DIMMED = 0.2;
   var state = { layers: [], highlighted: null, fitted: false };
 
+  /* The map a model layer is drawn on: its own, or that of the cluster group drawing its markers. */
+  function onMap(g) { return g._map || (g.patrolCluster && g.patrolCluster._map) || null; }
+
   function tip(lines, notes) {
     var el = document.createElement("div");
     lines.concat(notes).forEach(function (text, i) {
@@ -119,7 +122,7 @@
 
   function eachRoute(fn) {
     state.layers.forEach(function (g) {
-      if (!g._map) { return; }
+      if (!onMap(g)) { return; }
       g.eachLayer(function (l) { if (l.feature && l.feature.properties.layer === "route") { fn(l); } });
     });
   }
@@ -192,7 +195,7 @@
     var zoom = map.getZoom(), kept = [];
     var items = [];
     state.layers.forEach(function (g) {
-      if (!g._map) { return; }
+      if (!onMap(g)) { return; }
       g.eachLayer(function (l) {
         var p = l.feature && l.feature.properties;
         if (l.routeLabel && l.routeLabel.getElement()) { items.push(l.routeLabel); }
@@ -223,7 +226,7 @@
   function dataBounds() {
     var bounds = null;
     state.layers.forEach(function (g) {
-      if (!g._map || g.patrolKind === "labels") { return; }
+      if (!onMap(g) || g.patrolKind === "labels") { return; }
       g.eachLayer(function (l) {
         var b = l.getBounds ? l.getBounds() : (l.getLatLng ? L.latLngBounds([l.getLatLng()]) : null);
         if (b && b.isValid()) { bounds = bounds ? bounds.extend(b) : L.latLngBounds(b.getSouthWest(), b.getNorthEast()); }
@@ -236,7 +239,7 @@
   function fitEvent(map, id) {
     var bounds = null;
     state.layers.forEach(function (g) {
-      if (!g._map) { return; }
+      if (!onMap(g)) { return; }
       g.eachLayer(function (l) {
         var p = l.feature && l.feature.properties;
         if (!p || p.event_id !== id || p.layer === "badge") { return; }
@@ -258,7 +261,7 @@
   function fitIfOutOfView(map) {
     var view = map.getBounds().pad(-0.1), any = false, inView = false;
     state.layers.forEach(function (g) {
-      if (!g._map || g.patrolKind === "labels") { return; }
+      if (!onMap(g) || g.patrolKind === "labels") { return; }
       g.eachLayer(function (l) {
         var b = l.getBounds ? l.getBounds() : (l.getLatLng ? L.latLngBounds([l.getLatLng()]) : null);
         if (!b || !b.isValid()) { return; }
@@ -318,7 +321,7 @@
     if (state.timer) { return; }
     state.timer = setTimeout(function () {
       state.timer = null;
-      state.layers = state.layers.filter(function (g) { return g._map; });
+      state.layers = state.layers.filter(function (g) { return onMap(g); });
       if (!state.opened) {
         state.opened = true;
         if (state.focus && fitEvent(map, state.focus)) { declutter(map); return; }
@@ -326,6 +329,56 @@
       if (state.autofit !== false) { fitIfOutOfView(map); }
       declutter(map);
     }, 0);
+  }
+
+  var GROUP_TIP_MAX = 8;
+
+  /* The first tooltip line of each incident in a group ("Scramble (Japan)"), counted. */
+  function groupLines(cluster) {
+    var counts = {}, order = [];
+    cluster.getAllChildMarkers().forEach(function (m) {
+      var row = m.feature && m.feature.r, data = m.patrolData;
+      if (!row || !data) { return; }
+      var text = strings(data, row[5]).slice(0, 1).concat(strings(data, row[6]).slice(0, 1)).join(", ");
+      if (!(text in counts)) { counts[text] = 0; order.push(text); }
+      counts[text] += 1;
+    });
+    var lines = order.slice(0, GROUP_TIP_MAX).map(function (t) { return (counts[t] > 1 ? counts[t] + "\u00d7 " : "") + t; });
+    if (order.length > GROUP_TIP_MAX) { lines.push("\u2026 and " + (order.length - GROUP_TIP_MAX) + " more"); }
+    return lines;
+  }
+
+  /* A divIcon whose element carries an accessible name (Leaflet makes a keyboard marker's icon focusable,
+   * and Enter on it is a click: on a group, markercluster zooms in to separate it). */
+  var NamedIcon = L.DivIcon.extend({
+    createIcon: function (old) {
+      var div = L.DivIcon.prototype.createIcon.call(this, old);
+      div.setAttribute("role", "button");
+      div.setAttribute("aria-label", this.options.name);
+      return div;
+    },
+  });
+
+  /* Incident markers that overlap at this zoom drawn as one marker with their count (Leaflet.markercluster,
+   * grouped again on every zoom); its tooltip lists them; a click or Enter zooms in to separate them. */
+  function clusterGroup(parent) {
+    var cluster = L.markerClusterGroup({
+      maxClusterRadius: 18,
+      showCoverageOnHover: false,
+      spiderfyOnMaxZoom: true,
+      animate: false,
+      iconCreateFunction: function (c) {
+        var n = c.getChildCount(), lines = groupLines(c);
+        var el = document.createElement("span");
+        el.textContent = String(n);
+        c.unbindTooltip();
+        c.bindTooltip(function () { return tip([n + " incidents here (zoom in to separate)"], lines); }, { sticky: true });
+        return new NamedIcon({ className: "incident-group", html: el, iconSize: [24, 24], iconAnchor: [12, 12],
+          name: n + " incidents here: " + lines.join("; ") });
+      },
+    });
+    cluster.addTo(parent);
+    return cluster;
   }
 
   window.PatrolMap = {
@@ -342,6 +395,14 @@
       state.layers.push(group);
       if (options.fit === false) { state.autofit = false; }
       if (options.focus) { state.focus = options.focus; }
+      if (options.cluster && L.markerClusterGroup) {
+        group.eachLayer(function (l) { l.patrolData = data; });
+        var cluster = group.patrolCluster = clusterGroup(parent);
+        cluster.on("add", function () { setup(cluster._map); schedule(cluster._map); });
+        cluster.addLayer(group);
+        if (cluster._map) { setup(cluster._map); schedule(cluster._map); }
+        return group;
+      }
       group.on("add", function () { setup(group._map); schedule(group._map); });
       group.addTo(parent);
       return group;

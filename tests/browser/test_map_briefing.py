@@ -2,6 +2,7 @@
 the map going to the results, clicks that land, a legend of what is drawn, keyboard access."""
 
 import pytest
+from playwright.sync_api import expect
 
 from browser import MAP_FRAME, running_app, wait_for_map
 
@@ -142,4 +143,75 @@ def test_the_first_click_on_a_route_opens_its_card_without_a_jump(app_url, offli
     assert panel["y"] >= 0 and panel["y"] + min(panel["height"], 300) <= size[1], panel
     if size[0] >= 1500:  # wide: beside the map, not over it
         assert panel["x"] >= box["x"] + box["width"] - 1, (panel, box)
+    assert offline_browser.outside == []
+
+
+GROUPS = """() => [...document.querySelectorAll('.incident-group')].map(el => ({
+    n: Number(el.textContent), name: el.closest('.leaflet-marker-icon').getAttribute('aria-label') || ''}))"""
+
+
+def test_incidents_that_overlap_are_grouped_with_a_count_and_regrouped_on_zoom(app_url, offline_browser):
+    page = offline_browser.page()
+    page.set_viewport_size({"width": 1440, "height": 900})
+    page.goto(f"{app_url}/Map")
+    frame = map_window(page)
+    frame.wait_for_function("() => document.querySelectorAll('.incident-group').length > 0", timeout=20_000)
+    groups = frame.evaluate(GROUPS)
+    assert all(g["n"] >= 2 for g in groups), groups
+    # The group's accessible name (its tooltip's text) lists what is in it, by kind and country.
+    assert any("Scramble" in g["name"] or "Intercept" in g["name"] for g in groups), groups
+    # Hovering a group shows the list as its tooltip.
+    frame_box = page.locator(MAP_FRAME).bounding_box()
+    at = frame.evaluate(
+        """() => { for (const el of document.querySelectorAll('.incident-group')) {
+            const r = el.getBoundingClientRect(), x = r.left + r.width / 2, y = r.top + r.height / 2;
+            if (el.contains(document.elementFromPoint(x, y))) return [x, y]; } return null; }"""
+    )
+    assert at, "every group is covered by something else"
+    page.mouse.move(frame_box["x"] + at[0], frame_box["y"] + at[1])
+    tooltip = frame.locator(".leaflet-tooltip").first
+    tooltip.wait_for(timeout=5_000)
+    assert "incidents here" in tooltip.text_content()
+    before = sum(g["n"] for g in groups)
+    frame.evaluate("() => window.map.setZoom(window.map.getZoom() + 3, {animate: false})")
+    page.wait_for_timeout(800)
+    after = frame.evaluate(GROUPS)
+    assert sum(g["n"] for g in after) < before or len(after) > len(groups), (groups, after)
+    assert offline_browser.outside == []
+
+
+def test_a_shared_area_lists_its_events_to_choose_from(app_url, offline_browser):
+    page = offline_browser.page()
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(f"{app_url}/Map?kinds=exercise")
+    frame = map_window(page)
+    # The Gulf of Oman area, used by the Maritime Security Belt drills: a click inside it.
+    point = frame.evaluate(
+        """() => { let p = null; window.map.eachLayer(l => {
+            const f = l.feature && l.feature.properties;
+            if (f && f.layer === 'area' && f.area_id === 'gulf-of-oman') {
+                window.map.fitBounds(l.getBounds(), {animate: false, maxZoom: 6});
+                const b = l.getBounds(), el = l.getElement();
+                // A point of the area itself, not of a badge or marker drawn over it.
+                for (let i = 1; i < 10 && !p; i++) for (let j = 1; j < 10 && !p; j++) {
+                    const c = window.map.latLngToContainerPoint([b.getSouth() + (b.getNorth() - b.getSouth()) * i / 10,
+                        b.getWest() + (b.getEast() - b.getWest()) * j / 10]);
+                    if (document.elementFromPoint(c.x, c.y) === el) p = [c.x, c.y];
+                } }
+            }); return p; }"""
+    )
+    assert point, "no free point in the Gulf of Oman area"
+    page.wait_for_timeout(500)
+    box = page.locator(MAP_FRAME).bounding_box()
+    page.mouse.click(box["x"] + point[0], box["y"] + point[1])
+    choice = page.locator(".st-key-event_card [data-testid=stRadio]")
+    choice.wait_for(timeout=20_000)
+    options = choice.locator("[role=radiogroup] label").all_text_contents()
+    assert len(options) >= 5 and all("Exercise" in o for o in options), options
+    assert "events used Gulf of Oman" in choice.text_content()
+    # The choice is in view; picking another event opens its card.
+    assert choice.bounding_box()["y"] + 40 <= 800
+    page.get_by_text(options[-1].strip(), exact=True).click()
+    name = options[-1].split(" · ", 2)[2]  # "date · kind · name"
+    expect(page.locator(".st-key-event_card h3").first).to_have_text(name, timeout=20_000)
     assert offline_browser.outside == []
