@@ -94,6 +94,12 @@ MAP_CSS = (
     ".leaflet-control-scale-line{font:11px/1.2 sans-serif;padding:1px 6px;white-space:nowrap;"
     "box-sizing:content-box;background:rgba(255,255,255,.85)}"
     "@media (max-width:900px),(max-height:760px){.patrol-legend{max-width:240px}}"
+    # Playback: the slider in a strip below the map, not over its bottom.
+    "body.patrol-playback #map_div{height:calc(100vh - 66px) !important}"
+    "body.patrol-playback .leaflet-control.leaflet-timeline-control{position:fixed;left:0;right:0;bottom:0;width:auto;"
+    "margin:0;border-radius:0;padding:2px 8px;height:62px;box-sizing:border-box}"
+    "body.patrol-playback .patrol-legend{bottom:88px !important}"
+    ".patrol-now{font:bold 12px/1.3 sans-serif;color:#222;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}"
 )
 
 
@@ -475,4 +481,26 @@ def playback_layers(model: MapModel, events) -> tuple[Timeline, TimelineSlider] 
         playback_duration=20000,
     )
     slider.add_timelines(timeline)
+    PlaybackScript(
+        timeline,
+        {e.id: e.date_start.isoformat() for e in events},
+        {e.id: style.route_label(e) for e in events},
+    ).add_to(slider)
     return timeline, slider
+
+
+class PlaybackScript(MacroElement):
+    """Hooks the time slider to static/js/patrolmap.js: the events started by the slider's date are
+    drawn, the latest of them highlighted and named under the slider, which sits below the map."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+        PatrolMap.playback({{ this.timeline.get_name() }}, {{ this._parent.get_name() }}, {{ this.info }});
+        {% endmacro %}"""
+    )
+
+    def __init__(self, timeline: Timeline, starts: dict[str, str], labels: dict[str, str]):
+        super().__init__()
+        self._name = "PlaybackScript"
+        self.timeline = timeline
+        self.info = script_safe(json.dumps({"starts": starts, "labels": labels}, ensure_ascii=False))

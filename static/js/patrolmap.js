@@ -213,6 +213,10 @@
     items.forEach(function (l) {
       var p = l.feature.properties, el = l.getElement();
       var show = (p.min_zoom === undefined || zoom >= p.min_zoom) && (p.max_zoom === undefined || zoom <= p.max_zoom);
+      if (state.playback && (p.layer === "badge" || p.layer === "badge_count")) {
+        // Playback: what each side sent, once its event has started; counts stand for all events, so none.
+        show = p.layer === "badge" && state.playback.started(p.event_id);
+      }
       el.style.display = show ? "" : "none";
       if (!show) { return; }
       var box = (el.firstChild || el).getBoundingClientRect();
@@ -381,7 +385,53 @@
     return cluster;
   }
 
+  var PLAYBACK_DIMMED = 0.4;
+
+  /* Playback: after each step of the slider, the latest event started by its date is highlighted
+   * (the others dimmed) and named under the slider; badges follow their events. */
+  function playback(timeline, slider, info) {
+    var starts = {};
+    Object.keys(info.starts).forEach(function (id) { starts[id] = Date.parse(info.starts[id]); });
+    document.body.classList.add("patrol-playback");
+    var now = document.createElement("div");
+    now.className = "patrol-now";
+    now.setAttribute("aria-live", "polite");
+    state.playback = { started: function (id) { return starts[id] !== undefined && starts[id] <= timeline.time; } };
+    function idsOf(p) { return p.event_id ? [p.event_id] : (p.event_ids || []); }
+    function update() {
+      var t = timeline.time, latest = -Infinity, current = [];
+      Object.keys(starts).forEach(function (id) {
+        if (starts[id] > t) { return; }
+        if (starts[id] > latest) { latest = starts[id]; current = [id]; } else if (starts[id] === latest) { current.push(id); }
+      });
+      timeline.getLayers().forEach(function (l) {
+        var p = l.feature.properties, base = p.style || {};
+        var on = idsOf(p).some(function (id) { return current.indexOf(id) >= 0; });
+        if (l.setStyle) {
+          l.setStyle(on ? Object.assign({}, base, { opacity: 1, weight: (base.weight || 3) * 1.6 })
+            : Object.assign({}, base, { opacity: (base.opacity || 1) * PLAYBACK_DIMMED,
+              fillOpacity: (base.fillOpacity === undefined ? 0.2 : base.fillOpacity) * PLAYBACK_DIMMED }));
+          if (on && l.bringToFront) { l.bringToFront(); }
+        } else if (l.setOpacity) {
+          l.setOpacity(on ? 1 : PLAYBACK_DIMMED);
+        }
+      });
+      now.textContent = current.length ? "Now: " + current.map(function (id) { return info.labels[id]; }).join("; ")
+        : "No event yet";
+      if (timeline._map) { declutter(timeline._map); }
+    }
+    timeline.on("change", update);
+    timeline.on("add", function () {
+      var map = timeline._map;
+      if (slider.container) { slider.container.appendChild(now); }
+      map.invalidateSize();
+      update();
+    });
+    if (timeline._map) { timeline.fire("add"); }
+  }
+
   window.PatrolMap = {
+    playback: playback,
     /* A GeoJSON layer from a model layer's rows; added to `parent` (a feature group or the map). */
     layer: function (parent, data, options) {
       options = options || {};

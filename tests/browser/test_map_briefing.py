@@ -215,3 +215,34 @@ def test_a_shared_area_lists_its_events_to_choose_from(app_url, offline_browser)
     name = options[-1].split(" · ", 2)[2]  # "date · kind · name"
     expect(page.locator(".st-key-event_card h3").first).to_have_text(name, timeout=20_000)
     assert offline_browser.outside == []
+
+
+def test_playback_highlights_the_current_event_below_a_clear_map(app_url, offline_browser):
+    page = offline_browser.page()
+    page.set_viewport_size({"width": 1280, "height": 720})
+    page.goto(f"{app_url}/Map?playback=1&kinds=air_patrol")
+    frame = map_window(page)
+    now = frame.locator(".patrol-now")
+    expect(now).to_have_text("Now: First air patrol · 2019-07-23", timeout=20_000)
+    # The slider is a strip below the map, not over its bottom.
+    strip = frame.locator(".leaflet-timeline-control").bounding_box()
+    container = frame.locator(".leaflet-container").bounding_box()
+    assert strip["y"] >= container["y"] + container["height"] - 1, (strip, container)
+    routes = """() => { const out = []; window.map.eachLayer(l => {
+        const p = l.feature && l.feature.properties;
+        if (p && p.layer === 'route') out.push([p.event_id, l.options.opacity]); }); return out; }"""
+    assert frame.evaluate(routes) == [["air-2019-07-23", 1]]
+    # The first event's area appears with it (the Sea of Japan, used by the first patrol).
+    areas = """() => { const out = []; window.map.eachLayer(l => {
+        const p = l.feature && l.feature.properties;
+        if (p && p.layer === 'area') out.push(p.area_id); }); return out; }"""
+    assert "sea-of-japan" in frame.evaluate(areas)
+    badges = frame.evaluate(VISIBLE_TEXT, ".patrol-badge")
+    assert len(badges) == 1 and "Tu-95MS" in badges[0], badges
+    slider = frame.locator(".leaflet-timeline-control input[type=range]")
+    slider.evaluate("(el) => { el.value = el.max; el.dispatchEvent(new Event('input', {bubbles: true})); }")
+    expect(now).to_contain_text("Eleventh air patrol · 2026-06-27", timeout=10_000)
+    shown = frame.evaluate(routes)
+    bright = [i for i, opacity in shown if opacity == 1]
+    assert len(shown) > 5 and bright == [i for i, _ in shown if i.startswith("air-2026")], shown
+    assert offline_browser.outside == []
