@@ -4,3 +4,4 @@ from patrolmap import ui
 
 dataset = ui.page_setup("Compare")
 ui.render_compare(dataset)
+ui.render_share_link()

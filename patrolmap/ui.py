@@ -9,13 +9,14 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import streamlit as st
+import streamlit.components.v1 as components
 from streamlit.errors import StreamlitPageNotFoundError
 from streamlit_folium import st_folium
 
 # Imported here, once, not inside functions: Streamlit runs sessions in threads, and two threads
 # importing modules lazily at the same time can be handed a half-initialised module
 # ("cannot import name 'st_folium'", seen under 20 concurrent users in benchmarks/load_test.py).
-from patrolmap import captions, cards, charts, compare, export, load, maps, search, words
+from patrolmap import captions, cards, charts, compare, export, load, maps, search, share, words
 from patrolmap.filters import Filters, analysis_frame, filter_events
 from patrolmap.geocode import locate
 from patrolmap.schema import COUNTRIES, INCIDENT_KINDS, KINDS
@@ -23,6 +24,7 @@ from patrolmap.upload import MAX_UPLOAD_MB, UploadResult, parse_upload
 from patrolmap.viewstate import (
     ViewState,
     parse_view,
+    public_base,
     public_permalink,
     shown_value,
     unmatched_messages,
@@ -434,8 +436,22 @@ def follow_data_span(key: str, span: tuple) -> None:
         st.session_state[key] = (low, high) if low <= high else span
 
 
+def browser_zoom_center(view: ViewState) -> ViewState:
+    """The view with the zoom and centre the address holds now. The map writes them there as the
+    analyst pans (no rerun); every rerun sends the browser's address, so they are read back here
+    and a filter change does not overwrite them with the ones the page opened at."""
+    sent = {k: v for k, v in st.query_params.to_dict().items() if k in ("zoom", "center")}
+    if not sent:
+        return view
+    read, problems = parse_view(sent, maps.BASEMAPS)
+    if problems:
+        return view
+    return replace(view, zoom=read.zoom, center=read.center)
+
+
 def remember_view(view: ViewState) -> None:
     """Write the view into the URL so the address reopens it."""
+    view = browser_zoom_center(view)
     st.session_state["view"] = view
     params = view_to_params(view)
     if params != st.query_params.to_dict():
@@ -465,8 +481,7 @@ def render_map(events, places, view: ViewState, height: int = 560, zoom=None, ce
     # event it selects is the one highlighted in this very run.
     apply_map_click(st.session_state.get(key))
     selected = st.session_state.get("w_event", view.event)
-    zoom = zoom if zoom is not None else getattr(view, "zoom", None)
-    center = center if center is not None else getattr(view, "center", None)
+    zoom, center = _opening_view(key, view, zoom, center)
     # Built fresh each run: st_folium adds the layers to the map object it is given.
     # The time slider sits where the legend does: in playback the legend starts folded.
     base, layers, _ = maps.live_map(
@@ -493,6 +508,31 @@ def render_map(events, places, view: ViewState, height: int = 560, zoom=None, ce
         layer_control=maps.folium.LayerControl(collapsed=True),
         returned_objects=["last_active_drawing"],
     )
+
+
+def _opening_view(key: str, view: ViewState, zoom, center) -> tuple:
+    """The zoom and centre the map opens at, held while it stays on the page: streamlit-folium
+    re-centres the map whenever these change, which would undo the analyst's pan (and a fit to the
+    results) on every rerun. A map mounted anew (page opened, basemap or playback switched) opens
+    at the view the address holds now."""
+    latest = st.session_state.get("view", view)
+    wanted = (
+        zoom if zoom is not None else latest.zoom,
+        tuple(center) if center is not None else latest.center,
+    )
+    held = st.session_state.get("map_opening")
+    if key not in st.session_state or held is None or held[0] != key:
+        held = (key, wanted)
+        st.session_state["map_opening"] = held
+    return held[1]
+
+
+def render_share_link() -> None:
+    """A "copy link to this view" box in the sidebar: the address as the analyst sees it, with the
+    map's zoom and centre (on PATROLMAP_PUBLIC_URL when the deployer set one)."""
+    with st.sidebar:
+        st.caption("Share this view")
+        components.html(share.share_box_html(public_base(), current_page()), height=92)
 
 
 def clicked_event(result: dict | None) -> tuple[str, list[str]]:

@@ -303,10 +303,16 @@ def view_url(base: str, view: ViewState, page: str = "") -> str:
 def public_permalink(view: ViewState, page: str = "", env: dict | None = None) -> str:
     """The view's address on the public base URL the deployer set (PATROLMAP_PUBLIC_URL), or ''
     when none is set: an export never prints the analyst's own 127.0.0.1 address."""
+    base = public_base(env)
+    return view_url(base, view, page) if base else ""
+
+
+def public_base(env: dict | None = None) -> str:
+    """PATROLMAP_PUBLIC_URL without its query and fragment, or '' when unset or not http(s)."""
     base = ((env if env is not None else os.environ).get(PUBLIC_URL_ENV) or "").strip()
     if not re.match(r"^https?://[^\s/?#]+", base):
         return ""
-    return view_url(base.split("?")[0].split("#")[0], view, page)
+    return base.split("?")[0].split("#")[0].rstrip("/")
 
 
 def unmatched_messages(view: ViewState, frame) -> list[str]:

@@ -3,6 +3,7 @@
 import re
 from urllib.parse import urlparse
 
+import pytest
 import yaml
 
 from patrolmap.load import DATA_DIR, load_dataset, type_index
@@ -94,6 +95,50 @@ def source_language_problems() -> list[str]:
         for source in event.sources
         if source.language is None
     ]
+
+
+def unused_source_problems() -> list[str]:
+    """A cited source carries a claim, an asset, an incident or the route; otherwise it is noise on the card."""
+    problems = []
+    for event in load_dataset(DATA_DIR).events:
+        used = {c.source for c in event.claims} | {a.source for a in event.assets} | {i.source for i in event.incidents}
+        if event.route is not None:
+            used.add(event.route.source)
+        problems += [
+            f"{event.file} id={event.id}: source {s.id} is cited but no field uses it"
+            for s in event.sources
+            if s.id not in used
+        ]
+    return problems
+
+
+def asset_country_problems() -> list[str]:
+    """An asset's country takes part; a claimed but unconfirmed participant stays in claims (China, Feb 2026)."""
+    return [
+        f"{event.file} id={event.id}: asset of {asset.country} but participants are {list(event.participants)}"
+        for event in load_dataset(DATA_DIR).events
+        for asset in event.assets
+        if asset.country not in event.participants
+    ]
+
+
+def dispute_claim_problems() -> list[str]:
+    """A disputed field has the claims it is about."""
+    problems = []
+    for event in load_dataset(DATA_DIR).events:
+        claimed = {c.field for c in event.claims}
+        problems += [
+            f"{event.file} id={event.id}: dispute on {d[0]!r} has no claim"
+            for d in event.disputes
+            if d[0] not in claimed
+        ]
+    return problems
+
+
+@pytest.mark.parametrize("check", [unused_source_problems, asset_country_problems, dispute_claim_problems])
+def test_records_hold_together(check):
+    problems = check()
+    assert not problems, f"{len(problems)} problem(s):\n" + "\n".join(problems)
 
 
 def test_data_has_no_problems():

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import yaml
 
 from patrolmap import captions, charts, csvfile, export
 from patrolmap.filters import Filters, filter_events
@@ -27,6 +28,8 @@ PERMALINK = "https://patrolmap.example/Map?years=2019-2023&kinds=air_patrol"
 HOSTILE = "<script>alert(1)</script>"
 SUBSET_FILTERS = Filters(years=(2019, 2023), kinds=("air_patrol",))
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+# The exports must print the version that data/datapackage.yaml states, read here on its own.
+DATA_VERSION = yaml.safe_load((Path(__file__).parent.parent / "data" / "datapackage.yaml").read_text())["version"]
 
 
 @pytest.fixture(scope="module")
@@ -74,7 +77,7 @@ def svg_width(data: bytes) -> float:
 
 def test_caption_for(caption, subset):
     assert caption.filters_text == SUBSET_FILTERS.describe()
-    assert caption.data_version == "0.2.0" and caption.data_date == "2026-12-01"  # data/datapackage.yaml
+    assert caption.data_version == DATA_VERSION and caption.data_date == "2026-12-01"  # data/datapackage.yaml
     assert caption.generated == TODAY and caption.permalink == PERMALINK
     lines = captions.caption_lines(caption)
     assert lines[0] == "Air patrols 2019-2023"
@@ -132,7 +135,7 @@ def test_chart_png_is_twice_the_svg(dataset, caption, make_chart):
 @pytest.mark.parametrize("make_chart", CHARTS, ids=lambda f: f.__name__)
 def test_chart_svg_carries_caption(dataset, caption, make_chart):
     text = svg_text(export.chart_svg(make_chart(events_frame(dataset.events)), caption))
-    for needle in (caption.title, caption.filters_text, "version 0.2.0", PERMALINK):
+    for needle in (caption.title, caption.filters_text, f"version {DATA_VERSION}", PERMALINK):
         assert needle in text
 
 
@@ -318,7 +321,7 @@ def test_report_bundle(dataset, subset, caption):
         assert zf.namelist() == ["README.txt", *files]
         assert all(zf.read(name) == content for name, content in files.items())
         readme = zf.read("README.txt").decode("utf-8")
-    for needle in (caption.filters_text, PERMALINK, "data version 0.2.0", "How to cite", *files):
+    for needle in (caption.filters_text, PERMALINK, f"data version {DATA_VERSION}", "How to cite", *files):
         assert needle in readme.replace("\n", " ")
 
 

@@ -151,3 +151,42 @@ def test_naval_2023_chart_svg_has_a_title_in_words(app_url, offline_browser, tmp
     assert "Russia–China joint naval patrols, 2023" in svg
     assert not RAW_CODES.search(re.sub(r"<[^>]+>", " ", svg))
     assert offline_browser.outside == []
+
+
+def test_a_pan_survives_a_filter_change_and_the_copied_link_reopens_it(app_url, offline_browser):
+    offline_browser.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=app_url)
+    page = offline_browser.page()
+    page.goto(f"{app_url}/Map")
+    wait_for_map(page)
+    idle(page)
+    window = page.locator(MAP_FRAME).element_handle().content_frame()
+    window.wait_for_function("() => window.map")
+    window.evaluate("() => window.map.setView([40, 134], 6)")  # the analyst pans and zooms: no rerun
+    page.wait_for_function("() => location.search.includes('zoom=6')", timeout=10_000)
+    page.locator("[data-testid='stSidebar'] [data-testid='stMultiSelect']").first.click()
+    page.get_by_role("option", name="Exercise").click()
+    page.keyboard.press("Escape")
+    page.wait_for_function("() => location.search.includes('kinds=exercise')", timeout=30_000)
+    idle(page)
+    page.wait_for_timeout(1000)  # the server's write of the address has landed
+    assert "zoom=6" in page.url and "center=40,134" in page.url, page.url
+    window = page.locator(MAP_FRAME).element_handle().content_frame()
+    assert window.evaluate("() => window.map.getZoom()") == 6
+
+    share = next(f for f in page.frames if f.locator("#copy").count())
+    share.locator("#copy").click()
+    share.get_by_text("Link copied.").wait_for(timeout=10_000)
+    copied = page.evaluate("() => navigator.clipboard.readText()")
+    assert copied == page.url and share.locator("#link").input_value() == copied
+
+    again = offline_browser.page()
+    again.goto(copied)
+    wait_for_map(again)
+    idle(again)
+    window = again.locator(MAP_FRAME).element_handle().content_frame()
+    window.wait_for_function("() => window.map && window.map.getZoom() === 6", timeout=30_000)
+    lat, lng = window.evaluate("() => [window.map.getCenter().lat, window.map.getCenter().lng]")
+    assert abs(lat - 40) < 0.5 and abs(lng - 134) < 0.5
+    assert re.search(r"^\d+ of \d+ events shown", page.get_by_text(re.compile("events shown")).inner_text())
+    assert shown_count(again) == shown_count(page)
+    assert offline_browser.outside == []
