@@ -71,8 +71,9 @@ MAP_CSS = (
     # streamlit-folium gives its map a fixed pixel height; the page sizes the frame to the window.
     "#map_div{height:100vh !important}"
     ".incident-icon span{font-size:18px;text-shadow:0 0 3px #fff,0 0 3px #fff;}"
-    ".incident-group span{display:block;width:22px;height:22px;border-radius:50%;background:#fff;border:2px solid #444;"
-    "box-sizing:border-box;font:bold 11px/18px sans-serif;text-align:center;color:#222}"
+    # A group of incidents: a white rounded square with a red edge, unlike the round dark counts of badges.
+    ".incident-group span{display:block;width:22px;height:22px;border-radius:4px;background:#fff;"
+    "border:2px solid #c0392b;box-sizing:border-box;font:bold 11px/18px sans-serif;text-align:center;color:#c0392b}"
     ".place-label{white-space:nowrap;transform:translate(-50%,-50%);font:11px/1.1 sans-serif;"
     "text-shadow:0 0 2px #fff,0 0 2px #fff,0 0 3px #fff;pointer-events:none;user-select:text;}"
     ".place-label span{display:inline-block;transform:translate(-50%,-50%);}"
@@ -285,6 +286,9 @@ class LandLayer(Layer):
         self.style = style.LAND_STYLE
 
 
+INCIDENT_GROUP_ENTRY = style.LegendEntry("incident_group", "group", "Incidents close together: how many (zoom in)")
+
+
 class Legend(MacroElement):
     """The legend of what the model draws (and nothing else); its text is static, not from records."""
 
@@ -306,6 +310,8 @@ class Legend(MacroElement):
         super().__init__()
         self._name = "Legend"
         self.open = open_
+        if any(e.key.startswith("incident:") for e in entries):  # the live map groups close incidents
+            entries = [*entries, INCIDENT_GROUP_ENTRY]
         self.entries = entries
         self.body = "\n".join(f"<span>{legend_swatch(e)} {escape(e.label)}</span>" for e in entries)
 
@@ -330,6 +336,11 @@ def legend_swatch(entry: style.LegendEntry) -> str:
         return (
             '<span style="display:inline-block;width:9px;height:9px;border-radius:50%;'
             f'border:2px solid {entry.color}"></span>'
+        )
+    if entry.swatch == "group":
+        return (
+            '<span style="display:inline-block;border:2px solid #c0392b;border-radius:3px;padding:0 3px;'
+            'font-size:9px;font-weight:bold;color:#c0392b">3</span>'
         )
     if entry.swatch == "badge":
         return '<span style="border:1px solid #777;border-radius:3px;padding:0 2px;font-size:9px">2×</span>'

@@ -36,8 +36,8 @@ LAYOUT_KEY = "map_layout"
 CARD_KEY = "event_card"
 # The map page's layout, in CSS because only the browser knows the window: the map fills the
 # window's height below the title (whole at 1280x720, so a click never scrolls the page to bring
-# the frame into view); from 1500 px wide the card panel sits beside the map and scrolls on its
-# own; narrower, the map takes the full width and the open card floats over its right side, in view.
+# the frame into view); from 1500 px wide an open card sits beside the map and scrolls on its own
+# (with no card the map takes the full width); narrower, the open card floats over the map's right side.
 MAP_HEIGHT_CSS = "clamp(360px, calc(100vh - 172px), 980px)"
 MAP_PAGE_CSS = f"""<style>
 [data-testid=stMainBlockContainer]{{padding-top:3.4rem;padding-bottom:2rem}}
@@ -45,6 +45,9 @@ MAP_PAGE_CSS = f"""<style>
 .st-key-{LAYOUT_KEY} iframe[title="streamlit_folium.st_folium"]{{height:{MAP_HEIGHT_CSS} !important}}
 @media (min-width:1500px){{
   .st-key-{LAYOUT_KEY} [data-testid=stColumn]:last-child{{max-height:{MAP_HEIGHT_CSS};overflow-y:auto}}
+  .st-key-{LAYOUT_KEY} [data-testid=stHorizontalBlock]:not(:has(.st-key-{CARD_KEY})){{flex-wrap:wrap}}
+  .st-key-{LAYOUT_KEY} [data-testid=stHorizontalBlock]:not(:has(.st-key-{CARD_KEY})) > [data-testid=stColumn]{{
+    flex:1 1 100% !important;width:100% !important;min-width:100%}}
 }}
 @media (max-width:1499.98px){{
   .st-key-{LAYOUT_KEY} [data-testid=stHorizontalBlock]{{flex-wrap:wrap}}

@@ -251,8 +251,41 @@
         bounds = bounds ? bounds.extend(b) : L.latLngBounds(b.getSouthWest(), b.getNorthEast());
       });
     });
-    if (bounds) { map.fitBounds(bounds, { padding: [40, 40], maxZoom: 6, animate: false }); }
+    if (bounds) {
+      map.fitBounds(bounds, { paddingTopLeft: [40, 40], paddingBottomRight: [40 + coveredRight(), 40], maxZoom: 6,
+        animate: false });
+    }
     return !!bounds;
+  }
+
+  /* Pixels of the map's right side under the page's floating event card (narrow windows), 0 when none. */
+  function coveredRight() {
+    try {
+      var card = window.parent.document.querySelector(".st-key-event_card");
+      if (!card || window.parent.getComputedStyle(card).position !== "fixed" || !window.frameElement) { return 0; }
+      var r = card.getBoundingClientRect(), f = window.frameElement.getBoundingClientRect();
+      return Math.max(0, Math.min(f.width - 120, f.right - r.left));
+    } catch (e) { return 0; }
+  }
+
+  /* A newly opened event stays in sight: when the floating card would hide part of it, the map moves
+   * it into the uncovered part (a click elsewhere on the map leaves the view alone). */
+  function revealFocus(map) {
+    var covered = coveredRight();
+    if (!covered || !state.focus) { return; }
+    var size = map.getSize(), clear = L.latLngBounds(map.containerPointToLatLng([0, size.y]),
+      map.containerPointToLatLng([size.x - covered, 0]));
+    var hidden = false;
+    state.layers.forEach(function (g) {
+      if (!onMap(g)) { return; }
+      g.eachLayer(function (l) {
+        var p = l.feature && l.feature.properties;
+        if (!p || p.event_id !== state.focus || p.layer === "badge") { return; }
+        var b = l.getBounds ? l.getBounds() : L.latLngBounds([l.getLatLng()]);
+        if (!clear.contains(b)) { hidden = true; }
+      });
+    });
+    if (hidden) { fitEvent(map, state.focus); }
   }
 
   function fitShown(map) {
@@ -328,7 +361,13 @@
       state.layers = state.layers.filter(function (g) { return onMap(g); });
       if (!state.opened) {
         state.opened = true;
+        state.revealed = state.focus;
         if (state.focus && fitEvent(map, state.focus)) { declutter(map); return; }
+      }
+      if (state.focus !== state.revealed) {
+        state.revealed = state.focus;
+        // The card is drawn by the page after the map's rerun: look once it has had time to appear.
+        [400, 1500].forEach(function (ms) { setTimeout(function () { revealFocus(map); declutter(map); }, ms); });
       }
       if (state.autofit !== false) { fitIfOutOfView(map); }
       declutter(map);
@@ -444,7 +483,7 @@
       group.patrolKind = options.kind || "";
       state.layers.push(group);
       if (options.fit === false) { state.autofit = false; }
-      if (options.focus) { state.focus = options.focus; }
+      if (options.focus !== undefined) { state.focus = options.focus; }
       if (options.cluster && L.markerClusterGroup) {
         group.eachLayer(function (l) { l.patrolData = data; });
         var cluster = group.patrolCluster = clusterGroup(parent);

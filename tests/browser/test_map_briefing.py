@@ -141,8 +141,9 @@ def test_the_first_click_on_a_route_opens_its_card_without_a_jump(app_url, offli
     assert 0 <= title["y"] and title["y"] + title["height"] <= size[1], title
     panel = page.locator(".st-key-event_card").bounding_box()
     assert panel["y"] >= 0 and panel["y"] + min(panel["height"], 300) <= size[1], panel
-    if size[0] >= 1500:  # wide: beside the map, not over it
-        assert panel["x"] >= box["x"] + box["width"] - 1, (panel, box)
+    if size[0] >= 1500:  # wide: beside the map (which gives it room), not over it
+        now = page.locator(MAP_FRAME).bounding_box()
+        assert panel["x"] >= now["x"] + now["width"] - 1 and now["y"] == box["y"], (panel, now, box)
     assert offline_browser.outside == []
 
 
@@ -245,4 +246,27 @@ def test_playback_highlights_the_current_event_below_a_clear_map(app_url, offlin
     shown = frame.evaluate(routes)
     bright = [i for i, opacity in shown if opacity == 1]
     assert len(shown) > 5 and bright == [i for i, _ in shown if i.startswith("air-2026")], shown
+    assert offline_browser.outside == []
+
+
+@pytest.mark.parametrize("size", [(1280, 800), (1440, 900)])
+def test_the_open_event_is_not_hidden_under_the_floating_card(app_url, offline_browser, size):
+    page = offline_browser.page()
+    page.set_viewport_size({"width": size[0], "height": size[1]})
+    page.goto(f"{app_url}/Map?event=air-2024-07-24")  # the Bering Sea patrol, right of the default view
+    frame = map_window(page)
+    page.locator(".st-key-event_card").wait_for(timeout=20_000)
+    page.wait_for_timeout(2000)  # the map moves once the card is drawn
+    card = page.locator(".st-key-event_card").bounding_box()
+    box = page.locator(MAP_FRAME).bounding_box()
+    route = frame.evaluate(
+        """() => { let r = null; window.map.eachLayer(l => {
+            const p = l.feature && l.feature.properties;
+            if (p && p.layer === 'route' && p.event_id === 'air-2024-07-24')
+                r = l.getElement().getBoundingClientRect().toJSON();
+            }); return r; }"""
+    )
+    assert route, "the route is not drawn"
+    assert box["x"] + route["right"] <= card["x"] + 2, (route, card, box)
+    assert box["x"] + route["left"] >= box["x"] - 2
     assert offline_browser.outside == []
