@@ -8,7 +8,6 @@ from patrolmap.cards import md_escape
 dataset = ui.page_setup("Map")
 frame = ui.load_frame()
 filters, view = ui.sidebar_filters(frame, show_basemap=True)
-ui.render_share_link()
 shown = ui.filtered(frame, filters)
 events = ui.events_by_id(shown["id"])
 

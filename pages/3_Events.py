@@ -28,7 +28,6 @@ EVENT_COLUMNS = {
 dataset = ui.page_setup("Events")
 frame = ui.load_frame()
 filters, view = ui.sidebar_filters(frame, show_search=True)
-ui.render_share_link()
 shown = ui.filtered(frame, filters)
 events = {e.id: e for e in ui.events_by_id(shown["id"])}
 table = tables.events_table(shown, events, ui.search_index(), filters.text)

@@ -8,7 +8,6 @@ from patrolmap.cards import md_escape
 dataset = ui.page_setup("Aircraft and ships")
 frame = ui.load_frame()
 filters, view = ui.sidebar_filters(frame)
-ui.render_share_link()
 shown = ui.filtered(frame, filters)
 events = ui.events_by_id(shown["id"])
 assets = charts.assets_frame(events, load.type_index(dataset.catalogue))

@@ -310,31 +310,22 @@ def _uploaded(place: Place) -> bool:
     return not place.file or "upload" in place.note.casefold() or place.file.startswith(("upload", "your"))
 
 
+def _resource_format(extension: str) -> dict:
+    """How a Data Package describes one of the bundle's files, by its extension (csv or geojson)."""
+    if extension == "csv":
+        schema = {"fields": [{"name": c, "type": "string"} for c in CSV_COLUMNS]}
+        return {"format": "csv", "mediatype": "text/csv", "encoding": "utf-8", "schema": schema}
+    return {"format": "geojson", "mediatype": "application/geo+json"}
+
+
 def datapackage_descriptor(files: dict[str, bytes], caption: Caption, meta: dict | None = None) -> dict:
     """A Frictionless Data Package descriptor for the bundle's CSV and GeoJSON files."""
     members = dataset_members(caption, meta)
     resources = []
     for name in files:
-        if name.endswith(".csv"):
-            resources.append(
-                {
-                    "name": _slug(name.rsplit(".", 1)[0]).lower(),
-                    "path": name,
-                    "format": "csv",
-                    "mediatype": "text/csv",
-                    "encoding": "utf-8",
-                    "schema": {"fields": [{"name": c, "type": "string"} for c in CSV_COLUMNS]},
-                }
-            )
-        elif name.endswith(".geojson"):
-            resources.append(
-                {
-                    "name": _slug(name.rsplit(".", 1)[0]).lower(),
-                    "path": name,
-                    "format": "geojson",
-                    "mediatype": "application/geo+json",
-                }
-            )
+        stem, dot, extension = name.rpartition(".")
+        if dot and extension in ("csv", "geojson"):
+            resources.append({"name": _slug(stem).lower(), "path": name, **_resource_format(extension)})
     return {
         "name": "russia-china-joint-patrols-export",
         "title": caption.title,

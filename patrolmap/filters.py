@@ -8,7 +8,7 @@ from datetime import date
 import pandas as pd
 
 from patrolmap import load, search, words
-from patrolmap.schema import Event
+from patrolmap.schema import INCIDENT_KINDS, KINDS, Event
 
 # Incident kinds whose actor is the country responding (SPEC: responders()).
 RESPONSE_KINDS = ("scramble", "intercept", "warning_shots", "protest", "tracking")
@@ -61,13 +61,7 @@ def _join(items: list[str], last: str = "and") -> str:
 
 def years_text(years) -> str:
     """2019, 2020, 2021, 2024 -> '2019–2021 and 2024'."""
-    runs: list[list[int]] = []
-    for year in sorted(set(years)):
-        if runs and year == runs[-1][-1] + 1:
-            runs[-1].append(year)
-        else:
-            runs.append([year])
-    parts = [f"{r[0]}–{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs]
+    parts = [f"{r[0]}–{r[-1]}" if len(r) > 1 else str(r[0]) for r in words.year_runs(years)]
     return _join(parts) if parts else ""
 
 
@@ -93,6 +87,19 @@ def analysis_frame(events: list[Event], index: search.SearchIndex | None = None)
     frame["incident_kinds"] = [sorted({i.kind for i in e.incidents}) for e in events]
     frame["search_text"] = [index.folded.get(e.id, "") for e in events]
     return frame
+
+
+def filter_options(frame: pd.DataFrame) -> dict[str, list]:
+    """What each list filter offers, from the events frame (analysis_frame): every kind, and the
+    years, countries, responders and incident kinds the data holds (responders in the order of
+    their names, incident kinds in the vocabulary's order)."""
+    return {
+        "kinds": list(KINDS),
+        "year_set": sorted({int(y) for y in frame["year"]}),
+        "countries": sorted({c for codes in frame["participants"] for c in codes}),
+        "responders": sorted({c for codes in frame["responders"] for c in codes}, key=words.country),
+        "incidents": [k for k in INCIDENT_KINDS if any(k in kinds for kinds in frame["incident_kinds"])],
+    }
 
 
 def filter_events(frame: pd.DataFrame, filters: Filters) -> pd.DataFrame:

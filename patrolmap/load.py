@@ -11,6 +11,7 @@ import os
 import re
 import typing
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
@@ -229,19 +230,26 @@ def _source_ids(raw: object) -> set:
 
 def load_places(paths: list[Path], errors: list[DataError], root: Path | None = None) -> dict[str, Place]:
     places: dict[str, Place] = {}
+    for name, place in _parsed(paths, errors, root, partial(parse_place, errors=errors)):
+        if place.id in places:
+            errors.append(_duplicate_id(name, place.id, places[place.id].file))
+            continue
+        places[place.id] = place
+    return places
+
+
+def _parsed(paths: list[Path], errors: list[DataError], root: Path | None, parse):
+    """(file name, record) for every record of the files that parses; the others are in errors."""
     for path in paths:
         name = _display_name(path, root)
         for index, raw in enumerate(read_yaml_list(path, errors, root)):
-            place = parse_place(raw, name, index, errors)
-            if place is None:
-                continue
-            if place.id in places:
-                errors.append(
-                    DataError(name, f"id={place.id}", "id", place.id, f"unique (already in {places[place.id].file})")
-                )
-                continue
-            places[place.id] = place
-    return places
+            record = parse(raw, name, index)
+            if record is not None:
+                yield name, record
+
+
+def _duplicate_id(name: str, record_id: str, first_file: str) -> DataError:
+    return DataError(name, f"id={record_id}", "id", record_id, f"unique (already in {first_file})")
 
 
 def load_events(
@@ -253,22 +261,15 @@ def load_events(
 ) -> list[Event]:
     events: list[Event] = []
     seen: dict[str, str] = {}
-    for path in paths:
-        name = _display_name(path, root)
-        for index, raw in enumerate(read_yaml_list(path, errors, root)):
-            event = parse_event(raw, name, index, places, errors)
-            if event is None:
-                continue
-            if event.status == "draft" and not show_drafts:
-                errors.append(DataError(name, f"id={event.id}", "status", event.status, DRAFT_EXPECTED))
-                continue
-            if event.id in seen:
-                errors.append(
-                    DataError(name, f"id={event.id}", "id", event.id, f"unique (already in {seen[event.id]})")
-                )
-                continue
-            seen[event.id] = name
-            events.append(event)
+    for name, event in _parsed(paths, errors, root, partial(parse_event, places=places, errors=errors)):
+        if event.status == "draft" and not show_drafts:
+            errors.append(DataError(name, f"id={event.id}", "status", event.status, DRAFT_EXPECTED))
+            continue
+        if event.id in seen:
+            errors.append(_duplicate_id(name, event.id, seen[event.id]))
+            continue
+        seen[event.id] = name
+        events.append(event)
     events.sort(key=lambda e: (e.date_start, e.id))
     return events
 

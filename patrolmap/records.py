@@ -12,9 +12,7 @@ from datetime import date
 
 from patrolmap.schema import Event, Place
 
-
-def _day(value: date | None) -> str | None:
-    return value.isoformat() if value else None
+SKIP = object()  # what a field writer returns for a field the record leaves out
 
 
 def _plain(value: object) -> object:
@@ -32,95 +30,97 @@ def _plain(value: object) -> object:
     return value
 
 
-def _optional(out: dict, item: object, names: tuple[str, ...]) -> None:
-    """Copy the optional attributes of item (v0.2 fields among them) that are set."""
-    for name in names:
-        value = getattr(item, name, None)
-        if value is None or value == "" or value == () or value == {}:
-            continue
-        out[name] = _plain(value)
+def _empty(value: object) -> bool:
+    return value is None or value == "" or value == () or value == {}
+
+
+def always(value: object) -> object:
+    """A field every record writes, empty or not."""
+    return _plain(value)
+
+
+def optional(value: object) -> object:
+    """A field left out when empty, as a curator would (v0.2 fields among them)."""
+    return SKIP if _empty(value) else _plain(value)
+
+
+def or_null(value: object) -> object:
+    """A field always written, null when empty (a source without a headline)."""
+    return value or None
+
+
+def as_is(value: object) -> object:
+    """A field written as the record holds it (a claim's value keeps its own type)."""
+    return value
+
+
+def nested(fields: tuple) -> object:
+    """A writer for a field that holds one record or a list of them, left out when empty."""
+
+    def write(value: object) -> object:
+        if _empty(value):
+            return SKIP
+        if isinstance(value, (list, tuple)):
+            return [record_of(item, fields) for item in value]
+        return record_of(value, fields)
+
+    return write
+
+
+def disputes(value: object) -> object:
+    """(field, note) pairs as {field, note}, the note left out when there is none."""
+    if not value:
+        return SKIP
+    return [{"field": name, **({"note": note} if note else {})} for name, note in value]
+
+
+def fields(spec: str, **writers) -> tuple:
+    """(name, writer) pairs from a spec in FORMAT.md's order: "name" always written, "name?"
+    optional, "name~" null when empty, "name=" as the record holds it, "name*" the writer given."""
+    suffixes = {"?": optional, "~": or_null, "=": as_is}
+    out = []
+    for word in spec.split():
+        name, mark = (word[:-1], word[-1]) if word[-1] in "?~=*" else (word, "")
+        out.append((name, writers[name] if mark == "*" else suffixes.get(mark, always)))
+    return tuple(out)
+
+
+ROUTE_FIELDS = fields("waypoints provenance source note?")
+ASSET_FIELDS = fields("country type name? count role source")
+INCIDENT_FIELDS = fields("kind actor responder? place~ date? description source")
+CLAIM_FIELDS = fields("field value= source note?")
+SOURCE_FIELDS = fields(
+    "id producer title~ url date_published date_accessed kind language? note? carries? statement_by? statement_country?"
+)
+EVENT_FIELDS = fields(
+    "id kind status? name aliases? date_start date_end participants areas route* assets* incidents* duration_hours? "
+    "firsts? summary? claims* disputes* unknown? reviewed? sources*",
+    route=nested(ROUTE_FIELDS),
+    assets=nested(ASSET_FIELDS),
+    incidents=nested(INCIDENT_FIELDS),
+    claims=nested(CLAIM_FIELDS),
+    disputes=disputes,
+    sources=nested(SOURCE_FIELDS),
+)
+PLACE_FIELDS = fields("id name aliases? names? kind lat lon polygon? note?")
+
+
+def record_of(item: object, fields: tuple) -> dict:
+    """The mapping of one record: each field its writer keeps, in the table's order."""
+    out = {}
+    for name, write in fields:
+        value = write(getattr(item, name, None))
+        if value is not SKIP:
+            out[name] = value
+    return out
 
 
 def event_record(event: Event) -> dict:
     """One Event as the mapping data/events/*.yaml holds, keys in FORMAT.md's order; optional
     fields that are empty are left out, as a curator would."""
-    out: dict = {"id": event.id, "kind": event.kind}
-    _optional(out, event, ("status",))
-    out["name"] = event.name
-    if event.aliases:
-        out["aliases"] = list(event.aliases)
-    out["date_start"] = event.date_start.isoformat()
-    out["date_end"] = event.date_end.isoformat()
-    out["participants"] = list(event.participants)
-    out["areas"] = list(event.areas)
-    if event.route is not None:
-        route = {
-            "waypoints": list(event.route.waypoints),
-            "provenance": event.route.provenance,
-            "source": event.route.source,
-        }
-        if event.route.note:
-            route["note"] = event.route.note
-        out["route"] = route
-    if event.assets:
-        assets = []
-        for asset in event.assets:
-            item = {"country": asset.country, "type": asset.type}
-            _optional(item, asset, ("name",))
-            item.update({"count": asset.count, "role": asset.role, "source": asset.source})
-            assets.append(item)
-        out["assets"] = assets
-    if event.incidents:
-        incidents = []
-        for incident in event.incidents:
-            item = {"kind": incident.kind, "actor": incident.actor}
-            _optional(item, incident, ("responder",))
-            item["place"] = incident.place or None
-            if incident.date:
-                item["date"] = incident.date.isoformat()
-            item.update({"description": incident.description, "source": incident.source})
-            incidents.append(item)
-        out["incidents"] = incidents
-    if event.duration_hours is not None:
-        out["duration_hours"] = event.duration_hours
-    if event.firsts:
-        out["firsts"] = list(event.firsts)
-    if event.summary:
-        out["summary"] = event.summary
-    if event.claims:
-        claims = []
-        for claim in event.claims:
-            item = {"field": claim.field, "value": claim.value, "source": claim.source}
-            if claim.note:
-                item["note"] = claim.note
-            claims.append(item)
-        out["claims"] = claims
-    if event.disputes:
-        out["disputes"] = [{"field": name, **({"note": note} if note else {})} for name, note in event.disputes]
-    if event.unknown:
-        out["unknown"] = list(event.unknown)
-    _optional(out, event, ("reviewed",))
-    sources = []
-    for source in event.sources:
-        item = {"id": source.id, "producer": source.producer, "title": source.title or None, "url": source.url}
-        item["date_published"] = _day(source.date_published)
-        item["date_accessed"] = _day(source.date_accessed)
-        item["kind"] = source.kind
-        _optional(item, source, ("language", "note", "carries", "statement_by", "statement_country"))
-        sources.append(item)
-    out["sources"] = sources
-    return out
+    return record_of(event, EVENT_FIELDS)
 
 
 def place_record(place: Place) -> dict:
     """One Place as data/places/*.yaml holds it (for exporting places an upload defined)."""
-    out: dict = {"id": place.id, "name": place.name}
-    if place.aliases:
-        out["aliases"] = list(place.aliases)
-    _optional(out, place, ("names",))
-    out.update({"kind": place.kind, "lat": place.lat, "lon": place.lon})
-    if place.polygon:
-        out["polygon"] = [list(p) for p in place.polygon]
-    if place.note:
-        out["note"] = place.note
-    return out
+    return record_of(place, PLACE_FIELDS)

@@ -17,33 +17,32 @@ from patrolmap.schema import INCIDENT_KINDS, KIND_LABELS, PROVENANCES, Asset, Ev
 KIND_WEIGHTS = {"air_patrol": 11, "naval_patrol": 7, "exercise": 12}
 # 24 of 30 real events are Russia + China, 5 add Iran, 1 is Russia + Iran.
 PARTICIPANT_WEIGHTS = {("RUS", "CHN"): 24, ("RUS", "CHN", "IRN"): 5, ("RUS", "IRN"): 1}
-ASSETS_BY_KIND = {
-    "air_patrol": (
-        ("RUS", "Tu-95MS", "bomber"),
-        ("CHN", "H-6K", "bomber"),
-        ("RUS", "A-50", "aew"),
-        ("CHN", "KJ-2000", "aew"),
-        ("RUS", "Su-35S", "fighter"),
-        ("CHN", "J-16", "fighter"),
-        ("RUS", "Il-78", "tanker"),
-    ),
-    "naval_patrol": (
-        ("RUS", "Udaloy-class destroyer", "ship"),
-        ("CHN", "Type 052D destroyer", "ship"),
-        ("RUS", "Steregushchiy-class corvette", "ship"),
-        ("CHN", "Type 054A frigate", "ship"),
-        ("CHN", "Type 903 replenishment ship", "ship"),
-        ("RUS", "Ka-27 helicopter", "helicopter"),
-    ),
-    "exercise": (
-        ("RUS", "Slava-class cruiser", "ship"),
-        ("CHN", "Type 055 destroyer", "ship"),
-        ("IRN", "Moudge-class frigate", "ship"),
-        ("RUS", "Kilo-class submarine", "submarine"),
-        ("CHN", "Y-8Q patrol aircraft", "reconnaissance"),
-        ("RUS", "Tu-142", "reconnaissance"),
-    ),
-}
+# kind | country | catalogue type | role: a row per asset a synthetic event of that kind may carry.
+ASSET_ROWS = """
+air_patrol   | RUS | Tu-95MS                      | bomber
+air_patrol   | CHN | H-6K                         | bomber
+air_patrol   | RUS | A-50                         | aew
+air_patrol   | CHN | KJ-2000                      | aew
+air_patrol   | RUS | Su-35S                       | fighter
+air_patrol   | CHN | J-16                         | fighter
+air_patrol   | RUS | Il-78                        | tanker
+naval_patrol | RUS | Udaloy-class destroyer       | ship
+naval_patrol | CHN | Type 052D destroyer          | ship
+naval_patrol | RUS | Steregushchiy-class corvette | ship
+naval_patrol | CHN | Type 054A frigate            | ship
+naval_patrol | CHN | Type 903 replenishment ship  | ship
+naval_patrol | RUS | Ka-27 helicopter             | helicopter
+exercise     | RUS | Slava-class cruiser          | ship
+exercise     | CHN | Type 055 destroyer           | ship
+exercise     | IRN | Moudge-class frigate         | ship
+exercise     | RUS | Kilo-class submarine         | submarine
+exercise     | CHN | Y-8Q patrol aircraft         | reconnaissance
+exercise     | RUS | Tu-142                       | reconnaissance
+"""
+ASSETS_BY_KIND: dict[str, tuple[tuple[str, str, str], ...]] = {}
+for _row in ASSET_ROWS.strip().splitlines():
+    _kind, *_asset = (cell.strip() for cell in _row.split("|"))
+    ASSETS_BY_KIND[_kind] = (*ASSETS_BY_KIND.get(_kind, ()), tuple(_asset))
 INCIDENT_ACTORS = ("JPN", "KOR", "USA", "TWN", "CAN")
 PRODUCERS = (
     ("Ministry of Defence of the Russian Federation", "official"),

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from urllib.parse import urlparse
@@ -17,9 +18,9 @@ from streamlit_folium import st_folium
 # importing modules lazily at the same time can be handed a half-initialised module
 # ("cannot import name 'st_folium'", seen under 20 concurrent users in benchmarks/load_test.py).
 from patrolmap import captions, cards, charts, compare, export, load, maps, search, share, words
-from patrolmap.filters import Filters, analysis_frame, filter_events
+from patrolmap.filters import Filters, analysis_frame, filter_events, filter_options
 from patrolmap.geocode import locate
-from patrolmap.schema import COUNTRIES, INCIDENT_KINDS, KINDS
+from patrolmap.schema import COUNTRIES
 from patrolmap.upload import MAX_UPLOAD_MB, UploadResult, parse_upload
 from patrolmap.viewstate import (
     ViewState,
@@ -126,17 +127,22 @@ def search_index() -> search.SearchIndex:
         )
         st.session_state["upload_index"] = own
         st.session_state["upload_index_key"] = key
-    own = st.session_state["upload_index"]
-    curated = _curated_index()
-    return search.SearchIndex({**curated.texts, **own.texts}, {**curated.folded, **own.folded})
+    # Merged without building any event's texts: snippets build those of the rows shown.
+    return search.merged(_curated_index(), st.session_state["upload_index"])
 
 
 def load_frame() -> load.pd.DataFrame:
-    """The events frame of what this session works with: curated data plus any upload it includes."""
+    """The events frame of what this session works with: curated data plus any upload it includes,
+    built once per upload (every rerun reads it; rebuilding took seconds at 10,000 uploaded events)."""
     upload = _included_upload()
     if upload is None or not upload.events:
         return _curated_frame()
-    return load.pd.concat([_curated_frame(), analysis_frame(upload.events, search_index())], ignore_index=True)
+    key = ("upload_frame", st.session_state.get("upload_key"))
+    if st.session_state.get("upload_frame_key") != key:
+        own = analysis_frame(upload.events, search_index())
+        st.session_state["upload_frame"] = load.pd.concat([_curated_frame(), own], ignore_index=True)
+        st.session_state["upload_frame_key"] = key
+    return st.session_state["upload_frame"]
 
 
 def current_dataset() -> load.Dataset:
@@ -259,133 +265,70 @@ def _query_view() -> ViewState:
     return st.session_state["view"]
 
 
+@dataclass(frozen=True)
+class _ListFilter:
+    """A sidebar multiselect over one list filter: the Filters and ViewState field it sets (its
+    widget key is w_<field>), its options from filters.filter_options."""
+
+    field: str
+    label: str
+    placeholder: str
+    format_func: Callable = str
+    help: str | None = None
+
+
+def _country_label(code: str) -> str:
+    return f"{COUNTRIES.get(code, code)} ({code})"
+
+
+# In sidebar order; the years slider stands between the first and the others.
+LIST_FILTERS = (
+    _ListFilter("kinds", "Kind", "All kinds", words.kind),
+    _ListFilter(
+        "year_set",
+        "Only these years",
+        "Every year in the range",
+        help="Pick single years to show together, e.g. 2019 and 2024.",
+    ),
+    _ListFilter("countries", "Country took part", "All countries", _country_label),
+    _ListFilter(
+        "responders",
+        "Responded or reported",
+        "Any country",
+        _country_label,
+        help="Countries that scrambled, intercepted, tracked, protested or fired warning shots, "
+        "or whose statement a source carries.",
+    ),
+    _ListFilter("incidents", "Incidents", "Any or none", words.incident),
+)
+
+
 def sidebar_filters(
     frame, show_basemap: bool = False, show_search: bool = True, compare_page: bool = False
 ) -> tuple[Filters, ViewState]:
     """Sidebar filters whose state lives in the URL; returns the filters and the view."""
     view = _query_view()
     sidebar = st.sidebar
-    # Messages about the address are plain text: the value in them is shortened and neutralised,
-    # and escaped again here, so a crafted link can neither fetch nor plant a link.
-    if "view_unmatched" not in st.session_state:  # about the address as opened, kept for the session
-        st.session_state["view_unmatched"] = unmatched_messages(view, frame)
-    for problem in [*st.session_state.get("view_problems", []), *st.session_state["view_unmatched"]]:
-        sidebar.warning(cards.md_escape(problem))
+    _address_messages(sidebar, view, frame)
     years_all = (int(frame["year"].min()), int(frame["year"].max())) if len(frame) else (2019, date.today().year)
     sidebar.header("Filters")
-    kinds = sidebar.multiselect(
-        "Kind",
-        KINDS,
-        default=[k for k in view.kinds if k in KINDS],
-        format_func=words.kind,
-        key="w_kinds",
-        placeholder="All kinds",
-    )
-    years = view.years or years_all
-    years = (max(years[0], years_all[0]), min(years[1], years_all[1]))
-    if years[0] > years[1]:
-        years = years_all
-    if years_all[0] < years_all[1]:
-        follow_data_span("w_years", years_all)
-        initial = {} if "w_years" in st.session_state else {"value": years}
-        years = sidebar.slider("Years", years_all[0], years_all[1], key="w_years", **initial)
-    present_years = sorted({int(y) for y in frame["year"]}) if len(frame) else []
-    year_set = sidebar.multiselect(
-        "Only these years",
-        present_years,
-        default=[y for y in view.year_set if y in present_years],
-        key="w_year_set",
-        placeholder="Every year in the range",
-        help="Pick single years to show together, e.g. 2019 and 2024.",
-    )
-    present = sorted({c for codes in frame["participants"] for c in codes})
-    countries = sidebar.multiselect(
-        "Country took part",
-        present,
-        default=[c for c in view.countries if c in present],
-        format_func=lambda c: f"{COUNTRIES.get(c, c)} ({c})",
-        key="w_countries",
-        placeholder="All countries",
-    )
-    answered = sorted({c for codes in frame["responders"] for c in codes}, key=words.country)
-    responders = sidebar.multiselect(
-        "Responded or reported",
-        answered,
-        default=[c for c in view.responders if c in answered],
-        format_func=lambda c: f"{COUNTRIES.get(c, c)} ({c})",
-        key="w_responders",
-        placeholder="Any country",
-        help="Countries that scrambled, intercepted, tracked, protested or fired warning shots, "
-        "or whose statement a source carries.",
-    )
-    recorded = [k for k in INCIDENT_KINDS if any(k in kinds_ for kinds_ in frame["incident_kinds"])]
-    incidents = sidebar.multiselect(
-        "Incidents",
-        recorded,
-        default=[k for k in view.incidents if k in recorded],
-        format_func=words.incident,
-        key="w_incidents",
-        placeholder="Any or none",
-    )
+    options = filter_options(frame)
+    picked = {"kinds": _list_filter(sidebar, LIST_FILTERS[0], options, view)}
+    years = _years_slider(sidebar, view, years_all)
+    picked |= {spec.field: _list_filter(sidebar, spec, options, view) for spec in LIST_FILTERS[1:]}
     dates = _date_range_input(sidebar, frame, view.dates)
-    if "w_text" not in st.session_state:
-        st.session_state["w_text"] = view.q
-    text = (
-        sidebar.text_input(
-            "Search everything",
-            key="w_text",
-            placeholder="e.g. NORAD, Alaska, Tu-95, intercept",
-            help="Names, summaries, incidents, claims, sources, places (any language) and asset types; "
-            "every word must match.",
-        )
-        if show_search
-        else view.q
-    )
-    basemap = view.basemap
-    if show_basemap:
-        sidebar.header("Basemap")
-        if view.requested_basemap in maps.BASEMAPS and "w_basemap" not in st.session_state:
-            sidebar.info(
-                f"The link you opened asks for online tiles ({shown_value(view.requested_basemap)[1:-1]}); "
-                "the map stays offline until you switch."
-            )
-            if sidebar.button("Switch to online tiles?", key="w_accept_online"):
-                st.session_state["w_basemap"] = view.requested_basemap
-        basemap = sidebar.selectbox(
-            "Basemap",
-            maps.BASEMAPS,
-            index=maps.BASEMAPS.index(view.basemap) if view.basemap in maps.BASEMAPS else 0,
-            key="w_basemap",
-            help="The offline basemap needs no internet. Online tiles load from their provider.",
-        )
-        if basemap != maps.BASEMAPS[0]:
-            sidebar.caption("Online tiles are requested from the provider; offline networks show no tiles.")
-        playback = sidebar.toggle(
-            "Playback: time slider on the map",
-            value=view.playback,
-            key="w_playback",
-            help="Routes and incidents appear on their start date; press play or drag the slider.",
-        )
-    else:
-        playback = view.playback
+    text = _search_box(sidebar, view) if show_search else view.q
+    basemap, playback = _basemap_controls(sidebar, view) if show_basemap else (view.basemap, view.playback)
     filters = Filters(
         years=None if tuple(years) == years_all else tuple(years),
-        countries=tuple(countries),
-        kinds=tuple(kinds),
         text=text.strip(),
         dates=dates,
-        year_set=tuple(sorted(year_set)),
-        responders=tuple(responders),
-        incidents=tuple(incidents),
+        **{name: tuple(sorted(values) if name == "year_set" else values) for name, values in picked.items()},
     )
     view = replace(
         view,
         years=filters.years,
-        year_set=filters.year_set,
-        kinds=filters.kinds,
-        countries=filters.countries,
-        responders=filters.responders,
-        incidents=filters.incidents,
+        **{name: getattr(filters, name) for name in picked},
         q=filters.text,
         basemap=basemap,
         dates=dates,
@@ -394,7 +337,84 @@ def sidebar_filters(
         events=view.events if compare_page else (),
     )
     remember_view(view)
+    render_share_link()
     return filters, view
+
+
+def _address_messages(sidebar, view: ViewState, frame) -> None:
+    """What the address asked for and could not be shown, once per session (as opened)."""
+    # Messages about the address are plain text: the value in them is shortened and neutralised,
+    # and escaped again here, so a crafted link can neither fetch nor plant a link.
+    if "view_unmatched" not in st.session_state:  # about the address as opened, kept for the session
+        st.session_state["view_unmatched"] = unmatched_messages(view, frame)
+    for problem in [*st.session_state.get("view_problems", []), *st.session_state["view_unmatched"]]:
+        sidebar.warning(cards.md_escape(problem))
+
+
+def _list_filter(sidebar, spec: _ListFilter, options: dict[str, list], view: ViewState) -> list:
+    offered = options[spec.field]
+    return sidebar.multiselect(
+        spec.label,
+        offered,
+        default=[v for v in getattr(view, spec.field) if v in offered],
+        format_func=spec.format_func,
+        key=f"w_{spec.field}",
+        placeholder=spec.placeholder,
+        help=spec.help,
+    )
+
+
+def _years_slider(sidebar, view: ViewState, years_all: tuple[int, int]) -> tuple[int, int]:
+    """The span of years, clipped to the data's; no slider when the data holds one year."""
+    years = view.years or years_all
+    years = (max(years[0], years_all[0]), min(years[1], years_all[1]))
+    if years[0] > years[1]:
+        years = years_all
+    if years_all[0] < years_all[1]:
+        follow_data_span("w_years", years_all)
+        initial = {} if "w_years" in st.session_state else {"value": years}
+        years = sidebar.slider("Years", years_all[0], years_all[1], key="w_years", **initial)
+    return years
+
+
+def _search_box(sidebar, view: ViewState) -> str:
+    if "w_text" not in st.session_state:
+        st.session_state["w_text"] = view.q
+    return sidebar.text_input(
+        "Search everything",
+        key="w_text",
+        placeholder="e.g. NORAD, Alaska, Tu-95, intercept",
+        help="Names, summaries, incidents, claims, sources, places (any language) and asset types; "
+        "every word must match.",
+    )
+
+
+def _basemap_controls(sidebar, view: ViewState) -> tuple[str, bool]:
+    """Basemap and playback. An online basemap the link asked for waits for the analyst's yes."""
+    sidebar.header("Basemap")
+    if view.requested_basemap in maps.BASEMAPS and "w_basemap" not in st.session_state:
+        sidebar.info(
+            f"The link you opened asks for online tiles ({shown_value(view.requested_basemap)[1:-1]}); "
+            "the map stays offline until you switch."
+        )
+        if sidebar.button("Switch to online tiles?", key="w_accept_online"):
+            st.session_state["w_basemap"] = view.requested_basemap
+    basemap = sidebar.selectbox(
+        "Basemap",
+        maps.BASEMAPS,
+        index=maps.BASEMAPS.index(view.basemap) if view.basemap in maps.BASEMAPS else 0,
+        key="w_basemap",
+        help="The offline basemap needs no internet. Online tiles load from their provider.",
+    )
+    if basemap != maps.BASEMAPS[0]:
+        sidebar.caption("Online tiles are requested from the provider; offline networks show no tiles.")
+    playback = sidebar.toggle(
+        "Playback: time slider on the map",
+        value=view.playback,
+        key="w_playback",
+        help="Routes and incidents appear on their start date; press play or drag the slider.",
+    )
+    return basemap, playback
 
 
 def compare_ids() -> tuple[list[str], list[str]]:

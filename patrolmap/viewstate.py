@@ -94,112 +94,137 @@ def parse_view(params: dict[str, str], basemaps: tuple[str, ...] | None = None) 
     pasted by anyone. basemaps: the offline one first, then online ones; an online basemap is
     only requested (requested_basemap), never switched on.
     """
-    problems: list[str] = []
-    params = dict(params or {})
-    for name in list(params):
-        value = params[name]
-        if not isinstance(value, str):
-            value = params[name] = str(value)
+    params, problems = _settings_only(params)
+    fields: dict = {}
+    for name, parse in PARAM_PARSERS:
+        if params.get(name):
+            found, messages = parse(params[name], basemaps)
+            fields.update(found)
+            problems += messages
+    return ViewState(**fields), problems
+
+
+def _settings_only(params: dict | None) -> tuple[dict[str, str], list[str]]:
+    """The parameters that are settings of this app with a value of sensible length, as text; a
+    message for each other one."""
+    kept, problems = {}, []
+    for name, value in (params or {}).items():
+        value = value if isinstance(value, str) else str(value)
         if name not in KNOWN_PARAMS:
             problems.append(f"Ignored {shown_value(name)}= in the address: not a setting of this app.")
-            del params[name]
         elif len(value) > MAX_VALUE:
             problems.append(
                 f"Ignored {name}= in the address: its value is {len(value):,} characters long (at most {MAX_VALUE:,})."
             )
-            del params[name]
+        else:
+            kept[name] = value
+    return kept, problems
 
-    def bad(name: str, expected: str, value: str | None = None) -> None:
-        value = params[name] if value is None else value
-        problems.append(f"Ignored {name}={shown_value(value)} in the address: expected {expected}.")
 
-    years, year_set = None, ()
-    if params.get("years"):
-        parsed = _parse_years(params["years"])
-        if parsed is None:
-            bad("years", "years such as 2019-2023 or 2019,2024")
-        elif len(parsed) == 1 and isinstance(parsed[0], tuple):
-            years = parsed[0]
-        else:
-            year_set = tuple(sorted({y for part in parsed for y in _expand(part)}))
-    dates = None
-    if params.get("dates"):
-        dates = _parse_dates(params["dates"])
-        if dates is None:
-            bad("dates", "a range such as 2019-07-01..2020-12-31")
-    kinds = _codes(params, "kinds", KINDS, "kinds such as air_patrol, naval_patrol, exercise", bad)
-    countries = _codes(params, "countries", COUNTRIES, "ISO alpha-3 country codes such as RUS, CHN, IRN", bad)
-    responders = _codes(params, "responders", COUNTRIES, "ISO alpha-3 country codes such as JPN, KOR, USA", bad)
-    incidents = _codes(params, "incidents", INCIDENT_KINDS, "incident kinds such as scramble, intercept", bad)
-    q = params.get("q", "").strip()[:QUERY_MAX]
-    zoom = None
-    if params.get("zoom"):
-        value = params["zoom"].strip()
-        if value.isdigit() and ZOOM_RANGE[0] <= int(value) <= ZOOM_RANGE[1]:
-            zoom = int(value)
-        else:
-            bad("zoom", f"a whole number from {ZOOM_RANGE[0]} to {ZOOM_RANGE[1]}")
-    center = None
-    if params.get("center"):
-        center = _parse_center(params["center"])
-        if center is None:
-            bad("center", "latitude,longitude such as 35,135")
-    basemap, requested = BASEMAP_DEFAULT, ""
-    if params.get("basemap") and params["basemap"] != BASEMAP_DEFAULT:
-        if basemaps is not None and params["basemap"] not in basemaps:
-            bad("basemap", "the name of one of the basemaps in the sidebar")
-        else:
-            requested = params["basemap"]
-            problems.append(
-                f"This link asks for online tiles ({shown_value(requested)}). The map stays offline until you "
-                "switch them on in the sidebar: online tiles are fetched from their provider."
-            )
-    event = params.get("event", "")
-    if event and not EVENT_PATTERN.match(event):
-        bad("event", "an event id such as air-2019-07-23")
-        event = ""
-    events: tuple[str, ...] = ()
-    if params.get("events"):
-        ids = _split(params["events"])
-        good = [i for i in ids if EVENT_PATTERN.match(i)]
-        if len(good) != len(ids):
-            problems.append("Ignored malformed ids in events= in the address: expected ids such as air-2019-07-23.")
-        if len(good) > COMPARE_MAX:
-            problems.append(f"Compare shows at most {COMPARE_MAX} events; the first {COMPARE_MAX} are shown.")
-        events = tuple(dict.fromkeys(good))[:COMPARE_MAX]
-    playback = False
-    if params.get("playback"):
-        if params["playback"] in ("1", "0"):
-            playback = params["playback"] == "1"
-        else:
-            bad("playback", "1 (on) or 0 (off)")
-    view = ViewState(
-        years=years,
-        kinds=kinds,
-        countries=countries,
-        basemap=basemap,
-        event=event,
-        dates=dates,
-        playback=playback,
-        year_set=year_set,
-        responders=responders,
-        incidents=incidents,
-        q=q,
-        zoom=zoom,
-        center=center,
-        events=events,
-        requested_basemap=requested,
+def _ignored(name: str, value: str, expected: str) -> str:
+    return f"Ignored {name}={shown_value(value)} in the address: expected {expected}."
+
+
+def _years_param(value: str, _basemaps) -> tuple[dict, list[str]]:
+    """years=2019-2023 is a span (years); years=2019,2024 or 2019-2021,2024 a set (year_set)."""
+    parsed = _parse_years(value)
+    if parsed is None:
+        return {}, [_ignored("years", value, "years such as 2019-2023 or 2019,2024")]
+    if len(parsed) == 1 and isinstance(parsed[0], tuple):
+        return {"years": parsed[0]}, []
+    return {"year_set": tuple(sorted({y for part in parsed for y in _expand(part)}))}, []
+
+
+def _dates_param(value: str, _basemaps) -> tuple[dict, list[str]]:
+    dates = _parse_dates(value)
+    if dates is None:
+        return {}, [_ignored("dates", value, "a range such as 2019-07-01..2020-12-31")]
+    return {"dates": dates}, []
+
+
+def _codes_param(name: str, allowed, expected: str):
+    """A parser for a list of codes: the known ones kept once each, the others named in a message."""
+
+    def parse(value: str, _basemaps) -> tuple[dict, list[str]]:
+        values = _split(value)
+        wrong = [v for v in values if v not in allowed]
+        good = tuple(dict.fromkeys(v for v in values if v in allowed))
+        return {name: good}, [_ignored(name, ",".join(wrong), expected)] if wrong else []
+
+    return parse
+
+
+def _q_param(value: str, _basemaps) -> tuple[dict, list[str]]:
+    return {"q": value.strip()[:QUERY_MAX]}, []
+
+
+def _zoom_param(value: str, _basemaps) -> tuple[dict, list[str]]:
+    digits = value.strip()
+    if digits.isdigit() and ZOOM_RANGE[0] <= int(digits) <= ZOOM_RANGE[1]:
+        return {"zoom": int(digits)}, []
+    return {}, [_ignored("zoom", value, f"a whole number from {ZOOM_RANGE[0]} to {ZOOM_RANGE[1]}")]
+
+
+def _center_param(value: str, _basemaps) -> tuple[dict, list[str]]:
+    center = _parse_center(value)
+    if center is None:
+        return {}, [_ignored("center", value, "latitude,longitude such as 35,135")]
+    return {"center": center}, []
+
+
+def _basemap_param(value: str, basemaps: tuple[str, ...] | None) -> tuple[dict, list[str]]:
+    """An online basemap is only requested: the analyst switches it on (the map stays offline)."""
+    if value == BASEMAP_DEFAULT:
+        return {}, []
+    if basemaps is not None and value not in basemaps:
+        return {}, [_ignored("basemap", value, "the name of one of the basemaps in the sidebar")]
+    message = (
+        f"This link asks for online tiles ({shown_value(value)}). The map stays offline until you "
+        "switch them on in the sidebar: online tiles are fetched from their provider."
     )
-    return view, problems
+    return {"requested_basemap": value}, [message]
 
 
-def _codes(params: dict, name: str, allowed, expected: str, bad) -> tuple[str, ...]:
-    values = _split(params.get(name, ""))
-    good = tuple(dict.fromkeys(v for v in values if v in allowed))
-    wrong = [v for v in values if v not in allowed]
-    if wrong:
-        bad(name, expected, ",".join(wrong))
-    return good
+def _event_param(value: str, _basemaps) -> tuple[dict, list[str]]:
+    if not EVENT_PATTERN.match(value):
+        return {}, [_ignored("event", value, "an event id such as air-2019-07-23")]
+    return {"event": value}, []
+
+
+def _events_param(value: str, _basemaps) -> tuple[dict, list[str]]:
+    """events= for Compare: well-formed ids, once each, at most COMPARE_MAX."""
+    ids = _split(value)
+    good = [i for i in ids if EVENT_PATTERN.match(i)]
+    problems = []
+    if len(good) != len(ids):
+        problems.append("Ignored malformed ids in events= in the address: expected ids such as air-2019-07-23.")
+    if len(good) > COMPARE_MAX:
+        problems.append(f"Compare shows at most {COMPARE_MAX} events; the first {COMPARE_MAX} are shown.")
+    return {"events": tuple(dict.fromkeys(good))[:COMPARE_MAX]}, problems
+
+
+def _playback_param(value: str, _basemaps) -> tuple[dict, list[str]]:
+    if value not in ("1", "0"):
+        return {}, [_ignored("playback", value, "1 (on) or 0 (off)")]
+    return {"playback": value == "1"}, []
+
+
+# One parser per parameter, in the order their messages are listed: (value, basemaps) -> (fields, messages).
+PARAM_PARSERS = (
+    ("years", _years_param),
+    ("dates", _dates_param),
+    ("kinds", _codes_param("kinds", KINDS, "kinds such as air_patrol, naval_patrol, exercise")),
+    ("countries", _codes_param("countries", COUNTRIES, "ISO alpha-3 country codes such as RUS, CHN, IRN")),
+    ("responders", _codes_param("responders", COUNTRIES, "ISO alpha-3 country codes such as JPN, KOR, USA")),
+    ("incidents", _codes_param("incidents", INCIDENT_KINDS, "incident kinds such as scramble, intercept")),
+    ("q", _q_param),
+    ("zoom", _zoom_param),
+    ("center", _center_param),
+    ("basemap", _basemap_param),
+    ("event", _event_param),
+    ("events", _events_param),
+    ("playback", _playback_param),
+)
 
 
 def _parse_years(value: str) -> list | None:
@@ -245,14 +270,8 @@ def _parse_center(value: str) -> tuple[float, float] | None:
 def years_param(years: tuple[int, int] | None, year_set: tuple[int, ...]) -> str:
     """The span as '2019-2023', or the set as runs: (2019, 2020, 2021, 2024) -> '2019-2021,2024'."""
     if year_set:
-        runs: list[list[int]] = []
-        for year in sorted(set(year_set)):
-            if runs and year == runs[-1][-1] + 1:
-                runs[-1].append(year)
-            else:
-                runs.append([year])
         # one run reads back as a span (years), which keeps the same years
-        return ",".join(f"{r[0]}-{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs)
+        return ",".join(f"{r[0]}-{r[-1]}" if len(r) > 1 else str(r[0]) for r in words.year_runs(year_set))
     return f"{years[0]}-{years[1]}" if years else ""
 
 

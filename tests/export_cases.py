@@ -1,5 +1,5 @@
 """What the export tests per renderer share: the real data, a filtered subset, its caption,
-the subset with markup in it, and readers for PNG and SVG (test_export.py has the same cases)."""
+the subset with markup in it, and readers for PNG and SVG (test_export.py reads them from here too)."""
 
 from __future__ import annotations
 

@@ -6,66 +6,32 @@ import csv
 import dataclasses
 import io
 import json
-import struct
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
 import zipfile
 from datetime import date
 from pathlib import Path
+from types import SimpleNamespace
 
+import export_cases as cases
 import pandas as pd
 import pytest
 import yaml
+from export_cases import HOSTILE, PERMALINK, SUBSET_FILTERS, TODAY, png_size, svg_text
 
-from patrolmap import captions, charts, csvfile, export
-from patrolmap.filters import Filters, filter_events
-from patrolmap.load import events_frame, load_dataset, parse_event
+from patrolmap import captions, charts, csvfile, export, records
+from patrolmap.filters import Filters
+from patrolmap.load import events_frame, parse_event
 
 FIXTURES = Path(__file__).parent / "fixtures" / "export"
-TODAY = date(2026, 11, 27)
-PERMALINK = "https://patrolmap.example/Map?years=2019-2023&kinds=air_patrol"
-HOSTILE = "<script>alert(1)</script>"
-SUBSET_FILTERS = Filters(years=(2019, 2023), kinds=("air_patrol",))
-PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 # The exports must print the version that data/datapackage.yaml states, read here on its own.
 DATA_VERSION = yaml.safe_load((Path(__file__).parent.parent / "data" / "datapackage.yaml").read_text())["version"]
 
-
-@pytest.fixture(scope="module")
-def dataset():
-    return load_dataset()
-
-
-@pytest.fixture(scope="module")
-def subset(dataset):
-    """Air patrols 2019-2023: a small filtered view, as a page would export it."""
-    ids = set(filter_events(events_frame(dataset.events), SUBSET_FILTERS)["id"])
-    return [e for e in dataset.events if e.id in ids]
-
-
-@pytest.fixture(scope="module")
-def caption(dataset, subset):
-    return captions.caption_for("Air patrols 2019-2023", subset, SUBSET_FILTERS, dataset.meta, PERMALINK, TODAY)
-
-
-@pytest.fixture(scope="module")
-def hostile_events(subset):
-    """The subset with one event whose name and source producer are markup."""
-    first = subset[0]
-    source = dataclasses.replace(first.sources[0], producer=HOSTILE)
-    return [dataclasses.replace(first, name=HOSTILE, sources=(source, *first.sources[1:])), *subset[1:]]
-
-
-def png_size(data: bytes) -> tuple[int, int]:
-    assert data[:8] == PNG_SIGNATURE
-    return struct.unpack(">II", data[16:24])
-
-
-def svg_text(data: bytes) -> str:
-    """All text content of an SVG (parses it: a broken SVG fails here)."""
-    root = ET.fromstring(data)
-    return " ".join(t for el in root.iter() for t in (el.text, el.tail) if t and t.strip())
+dataset = pytest.fixture(scope="module")(cases.dataset)
+subset = pytest.fixture(scope="module")(cases.subset)
+caption = pytest.fixture(scope="module")(cases.caption)
+hostile_events = pytest.fixture(scope="module")(cases.hostile_events)
 
 
 def svg_width(data: bytes) -> float:
@@ -342,3 +308,19 @@ def test_report_bundle_names(caption, names, expected):
 def test_export_does_not_import_streamlit():
     code = "import sys, patrolmap.export; sys.exit('streamlit' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).parent.parent).returncode == 0
+
+
+@pytest.mark.parametrize(
+    "spec, item, expected",
+    [
+        ("a b", {"a": 1, "b": None}, {"a": 1, "b": None}),  # always written, null included
+        ("a b?", {"a": 1, "b": ()}, {"a": 1}),  # optional and empty: left out
+        ("a b?", {"a": (1, 2), "b": date(2024, 7, 24)}, {"a": [1, 2], "b": "2024-07-24"}),  # YAML shapes
+        ("a~", {"a": ""}, {"a": None}),  # null when empty (a source without a headline)
+        ("a=", {"a": date(2024, 7, 24)}, {"a": date(2024, 7, 24)}),  # as the record holds it (a claim's value)
+        ("b a", {"a": 1, "b": 2}, {"b": 2, "a": 1}),  # the spec's order, not the record's
+    ],
+)
+def test_record_fields_spec(spec, item, expected):
+    record = records.record_of(SimpleNamespace(**item), records.fields(spec))
+    assert record == expected and list(record) == list(expected)

@@ -4,7 +4,8 @@ from types import SimpleNamespace
 import pandas as pd
 import pytest
 
-from patrolmap.filters import Filters, analysis_frame, filter_events, responders
+from patrolmap import words
+from patrolmap.filters import Filters, analysis_frame, filter_events, filter_options, responders
 from patrolmap.load import load_dataset
 
 FRAME = pd.DataFrame(
@@ -115,3 +116,33 @@ def test_filter_events(filters, expected):
 def test_describe(filters, text):
     assert filters.describe() == text
     assert "_" not in filters.describe()  # words, never codes
+
+
+@pytest.mark.parametrize(
+    "years, runs",
+    [
+        ([], []),
+        ([2024, 2019, 2020, 2021], [[2019, 2020, 2021], [2024]]),
+        ([2019, 2019, 2020], [[2019, 2020]]),  # a year given twice counts once
+        ([2019, 2021], [[2019], [2021]]),  # a gap of one year splits
+    ],
+)
+def test_year_runs(years, runs):
+    assert words.year_runs(years) == runs
+
+
+@pytest.mark.parametrize(
+    "rows, name, expected",
+    [
+        (slice(None), "kinds", ["air_patrol", "naval_patrol", "submarine_patrol", "coast_guard_patrol", "exercise"]),
+        (slice(None), "year_set", [2019, 2020, 2021, 2024]),  # only years the data holds, once each
+        (slice(None), "countries", ["CHN", "IRN", "RUS"]),
+        (slice(None), "responders", ["CAN", "JPN", "USA"]),  # by name: Canada, Japan, United States
+        (slice(None), "incidents", ["scramble", "intercept"]),  # the vocabulary's order, not the data's
+        (slice(0, 0), "kinds", ["air_patrol", "naval_patrol", "submarine_patrol", "coast_guard_patrol", "exercise"]),
+        (slice(0, 0), "countries", []),  # no events: nothing to offer but the kinds
+        (slice(1, 2), "responders", []),
+    ],
+)
+def test_filter_options(rows, name, expected):
+    assert filter_options(FRAME.iloc[rows])[name] == expected

@@ -20,6 +20,7 @@ from patrolmap.load import DATA_DIR, load_dataset
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ingest"
 CASES = yaml.safe_load((FIXTURES / "cases.yaml").read_text(encoding="utf-8"))
+DATE_CASES = yaml.safe_load((FIXTURES / "dates.yaml").read_text(encoding="utf-8"))
 ACCESSED = date(2026, 12, 1)
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -120,41 +121,14 @@ def test_phrase_matching(text, language, spelling, found):
 
 
 @pytest.mark.parametrize(
-    "text, published, expected_start, expected_end",
-    [
-        (
-            "Russia and China flew a joint air patrol on Tuesday, with Tu-95MS and H-6K bombers over the Sea of Japan.",
-            date(2020, 12, 23),
-            "2020-12-22",
-            "2020-12-22",
-        ),
-        # Said on the day of publication: that day, not a week before.
-        (
-            "Russian and Chinese bombers flew a joint air patrol over the Sea of Japan, the ministry said Wednesday.",
-            date(2020, 12, 23),
-            "2020-12-23",
-            "2020-12-23",
-        ),
-        (
-            "Russian and Chinese warships held a joint naval patrol from October 17 to October 23 in the West Pacific.",
-            date(2021, 10, 24),
-            "2021-10-17",
-            "2021-10-23",
-        ),
-        (
-            "Корабли России и Китая провели совместное морское патрулирование с 20 сентября по 10 октября.",
-            date(2024, 10, 10),
-            "2024-09-20",
-            "2024-10-10",
-        ),
-        ("中俄两军12月9日在东海上空组织实施第10次联合空中战略巡航。", date(2025, 12, 10), "2025-12-09", "2025-12-09"),
-        # December patrol reported in January: the year before publication.
-        ("中俄两军12月30日在日本海上空组织实施联合空中战略巡航。", date(2026, 1, 2), "2025-12-30", "2025-12-30"),
-    ],
+    "case",
+    DATE_CASES,
+    ids=[f"{c['published']}-{c['text'][:24]}" for c in DATE_CASES],
 )
-def test_dates_from_the_publication_date(text, published, expected_start, expected_end, dataset):
-    result = ingest_text(text, dataset, published=published, accessed=ACCESSED)
-    assert (result["date_start"], result["date_end"]) == (expected_start, expected_end)
+def test_dates_from_the_publication_date(case, dataset):
+    published = date.fromisoformat(case["published"])
+    result = ingest_text(case["text"], dataset, published=published, accessed=ACCESSED)
+    assert (result["date_start"], result["date_end"]) == (case["start"], case["end"])
 
 
 def test_html_gives_main_text_title_date_and_url(dataset):

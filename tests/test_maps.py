@@ -9,15 +9,13 @@ from conftest import PLACES, VALID_EVENT
 from patrolmap import maps
 from patrolmap.load import load_dataset, parse_event
 
-
-@pytest.fixture(scope="module")
-def dataset():
-    return load_dataset()
+dataset = pytest.fixture(scope="module")(load_dataset)
+# The valid fixture event of conftest, parsed once; each test changes what it needs.
+BASE_EVENT = parse_event(json.loads(json.dumps(VALID_EVENT)), "f", 0, PLACES, [])
 
 
 def event(**changes):
-    base = parse_event(json.loads(json.dumps(VALID_EVENT)), "f", 0, PLACES, [])
-    return dataclasses.replace(base, **changes)
+    return dataclasses.replace(BASE_EVENT, **changes)
 
 
 def test_full_map_has_every_layer(dataset):

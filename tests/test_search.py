@@ -90,3 +90,37 @@ def test_snippets_show_the_matching_words(index):
 
 def test_query_is_capped(index):
     assert search.query_terms("x" * 10_000) == ["x" * search.QUERY_MAX]
+
+
+def test_every_text_a_snippet_can_show_is_searched(dataset, index):
+    # texts are built on demand for snippets, the folded text up front for queries: they must agree
+    for event in dataset.events:
+        folded = index.folded[event.id]
+        assert all(text.casefold() in folded for _, text in index.texts[event.id])
+
+
+@pytest.mark.parametrize(
+    "event_id, query, source",
+    [
+        ("air-2019-07-23", "tass", "curated"),  # only in the first index
+        ("own-1", "uploaded words", "own"),  # only in the second
+        ("air-2024-07-24", "NORAD", "own"),  # in both: the second wins (an upload's own copy)
+    ],
+)
+def test_merged_index_reads_both_second_wins(dataset, index, event_id, query, source):
+    curated = next(e for e in dataset.events if e.id == "air-2024-07-24")
+    own_events = [
+        dataclasses.replace(curated, id="own-1", summary="uploaded words"),
+        dataclasses.replace(curated, summary="NORAD, as uploaded"),
+    ]
+    own = search.build_index(own_events, dataset.places)
+    merged = search.merged(index, own)
+    assert event_id in search.search(merged, query)
+    expected = own if source == "own" else index
+    assert merged.texts[event_id] == expected.texts[event_id]
+    assert merged.folded[event_id] == expected.folded[event_id]
+
+
+@pytest.mark.parametrize("event_id", ["no-such-event", ""])
+def test_snippets_of_an_event_not_indexed_are_empty(index, event_id):
+    assert search.snippets(index, event_id, "NORAD") == [] and search.snippet_line(index, event_id, "NORAD") == ""

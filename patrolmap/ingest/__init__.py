@@ -11,7 +11,7 @@ from pathlib import Path
 
 import trafilatura
 
-from patrolmap.ingest.extract import Extraction, extract
+from patrolmap.ingest.extract import Extraction, SourceHints, extract
 from patrolmap.ingest.review import catalogue_roles, diff_against, draft_record, find_match, loader_gaps
 
 HTML_START = re.compile(r"^\s*(?:<!doctype html|<html|<head|<body|<meta|<article|<div|<p[\s>])", re.IGNORECASE)
@@ -72,14 +72,12 @@ def ingest_text(
     """One JSON-able result: the record fields, match, evidence, reason, and the diff or the draft."""
     reading = read_input(raw, name)
     published = published or reading.date_published
-    extraction = extract(
-        reading.text,
-        dataset,
-        published=published,
+    hints = SourceHints(
         url=url or reading.url,
         title=title or reading.title,
         producer=producer or reading.sitename or reading.author,
     )
+    extraction = extract(reading.text, dataset, published=published, hints=hints)
     return build_result(extraction, dataset, accessed or date.today(), reading, name)
 
 

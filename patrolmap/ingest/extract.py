@@ -125,6 +125,8 @@ NUMBERING_PATTERNS = {
     "ja": re.compile(r"第\s*(\d+)\s*回|(\d+)\s*回目"),
     "ko": re.compile(r"제\s*(\d+)\s*차|(\d+)\s*번째"),
 }
+# Words for joint or patrol that follow a CJK counter in a numbered patrol ("第七次联合空中战略巡航").
+CJK_JOINT_WORDS = ("联合", "聯合", "巡航", "共同", "合同", "연합", "순찰", "中俄", "中露", "中ロ", "중러", "중·러")
 ROLE_SHIP = ("ship", "submarine")
 RESPONSE_KINDS = ("scramble", "intercept", "warning_shots", "protest", "tracking")
 FALLBACK_RESPONDER = {"ja": "JPN", "ko": "KOR"}  # a Japanese or Korean report speaks for its own forces
@@ -165,6 +167,16 @@ class Extraction:
         self.spans.append(Span(name, value, sentence.start + start, sentence.start + end, sentence.index))
 
 
+@dataclass(frozen=True)
+class SourceHints:
+    """What the caller knows of where a text comes from; the text itself fills in what is missing
+    (the producer from the URL's host, the title from a headline line)."""
+
+    url: str | None = None
+    title: str | None = None
+    producer: str | None = None
+
+
 _VOCABULARIES: dict[tuple[int, str], Vocabulary] = {}
 
 
@@ -176,15 +188,10 @@ def vocabulary_for(dataset, language: str) -> Vocabulary:
 
 
 def extract(
-    text: str,
-    dataset,
-    published: date | None = None,
-    url: str | None = None,
-    title: str | None = None,
-    producer: str | None = None,
-    language: str | None = None,
+    text: str, dataset, published: date | None = None, hints: SourceHints | None = None, language: str | None = None
 ) -> Extraction:
     """The record fields one text states; kind is None (with a reason) when it is not a joint activity."""
+    hints = hints or SourceHints()
     language = language or detect_language(text)
     vocab = vocabulary_for(dataset, language)
     base = published or date.today()
@@ -214,11 +221,11 @@ def extract(
     for span in result.spans:
         result.evidence.setdefault(span.field, sentences[span.sentence].text)
     result.source = {
-        "producer": producer or producer_from_url(url),
-        "title": title or headline(text),
+        "producer": hints.producer or producer_from_url(hints.url),
+        "title": hints.title or headline(text),
         "language": language,
         "date_published": published.isoformat() if published else None,
-        "url": url,
+        "url": hints.url,
     }
     return result
 
@@ -227,50 +234,66 @@ def extract(
 
 
 def find_dates(sentence: Sentence, language: str, base: date, published: date | None) -> list[tuple]:
-    """(start, end|None, span_start, span_end) for every date the sentence states, in order."""
-    found = []
+    """(start, end|None, span_start, span_end, relative) for every date the sentence states, in
+    order; relative is False for a stated day, True for a weekday or "yesterday", None for a month
+    without a day. Each stretch of text gives one date: the first pattern to read it wins."""
     taken: list[tuple[int, int]] = []
     key = "cjk" if language in ("zh", "ja") else language
+    found = []
     for pattern in DATE_PATTERNS.get(key, []):
-        for m in pattern.finditer(sentence.norm):
-            if any(m.start() < e and s < m.end() for s, e in taken):
-                continue
-            start, end = _date_from_match(m, language, base)
-            if start is None:
-                continue
-            # A dateline ("Wednesday, 23 December 2020") at the very top is the publication date.
-            if (
-                published
-                and m.group("y")
-                and m.start() <= 12
-                and start == published
-                and DATELINE_END.match(sentence.norm, m.end())
-            ):
-                taken.append((0, m.end()))
-                continue
-            taken.append(m.span())
-            found.append((start, end, m.start(), m.end(), False))
-    vague = MONTH_ONLY.get(key)
-    if vague:
-        for m in vague.finditer(sentence.norm):
-            if any(m.start() < e and s < m.end() for s, e in taken):
-                continue
-            month = _month(m.group("m1"), language)
-            year = m.groupdict().get("y")
-            day = _resolve_day(int(year) if year else None, month, 1, base) if month else None
-            if day:
-                taken.append(m.span())
-                found.append((day, None, m.start(), m.end(), None))
+        found += _stated_dates(pattern, sentence.norm, language, base, published, taken)
+    found += _single_days(MONTH_ONLY.get(key), sentence.norm, taken, lambda m: _month_only(m, language, base), None)
     relative = RELATIVE_PATTERNS.get(language)
-    if relative:
-        for m in relative.finditer(sentence.norm):
-            if any(m.start() < e and s < m.end() for s, e in taken):
-                continue
-            day = _relative_date(m.group(), language, base)
-            if day:
-                taken.append(m.span())
-                found.append((day, None, m.start(), m.end(), True))
+    found += _single_days(relative, sentence.norm, taken, lambda m: _relative_date(m.group(), language, base), True)
     return sorted(found, key=lambda f: f[2])
+
+
+def _unclaimed(pattern: re.Pattern | None, norm: str, taken: list[tuple[int, int]]):
+    """The matches of pattern that overlap no stretch already read (taken grows as they are used)."""
+    if pattern is None:
+        return
+    for m in pattern.finditer(norm):
+        if not any(m.start() < e and s < m.end() for s, e in taken):
+            yield m
+
+
+def _stated_dates(pattern, norm: str, language: str, base: date, published: date | None, taken: list) -> list[tuple]:
+    found = []
+    for m in _unclaimed(pattern, norm, taken):
+        start, end = _date_from_match(m, language, base)
+        if start is None:
+            continue
+        if _is_dateline(m, start, published, norm):
+            taken.append((0, m.end()))
+            continue
+        taken.append(m.span())
+        found.append((start, end, m.start(), m.end(), False))
+    return found
+
+
+def _is_dateline(m: re.Match, start: date, published: date | None, norm: str) -> bool:
+    """A dateline ("Wednesday, 23 December 2020") at the very top is the publication date."""
+    return bool(
+        published and m.group("y") and m.start() <= 12 and start == published and DATELINE_END.match(norm, m.end())
+    )
+
+
+def _single_days(pattern, norm: str, taken: list, day_of, relative: bool | None) -> list[tuple]:
+    found = []
+    for m in _unclaimed(pattern, norm, taken):
+        day = day_of(m)
+        if day:
+            taken.append(m.span())
+            found.append((day, None, m.start(), m.end(), relative))
+    return found
+
+
+def _month_only(m: re.Match, language: str, base: date) -> date | None:
+    """The first of the month a month-only phrase names ("in November"), in the year it gives or
+    the latest such month not after the publication."""
+    month = _month(m.group("m1"), language)
+    year = m.groupdict().get("y")
+    return _resolve_day(int(year) if year else None, month, 1, base) if month else None
 
 
 def _month(name: str | None, language: str) -> int | None:
@@ -601,27 +624,41 @@ def find_places(foreground: list[Sentence], vocab: Vocabulary, result: Extractio
     exclusions = [normalise(x) for x in vocab.lexicon.get("place_exclusions") or []]
     adiz = set((vocab.lexicon.get("adiz_responder") or {}).keys())
     for sentence in foreground:
-        taken: list[tuple[int, int]] = []
-        for entry in vocab.places:
-            for start, end in find_phrase(entry.phrase, sentence):
-                if any(start < e and s < end for s, e in taken):
-                    continue
-                if any(
-                    x in sentence.norm[max(0, start - 4) : end + 6] and _covers(sentence.norm, x, start)
-                    for x in exclusions
-                ):
-                    continue
-                taken.append((start, end))
-                if entry.value in adiz:
-                    continue
-                if entry.extra in AREA_KINDS and entry.value not in result.areas:
-                    result.areas.append(entry.value)
-                    result.found(f"areas[{len(result.areas) - 1}]", entry.value, sentence, start, end)
-                    result.found("areas", entry.value, sentence, start, end)
-                elif entry.extra in STRAIT_KINDS and entry.value not in result.straits:
-                    result.straits.append(entry.value)
-                    result.found("straits", entry.value, sentence, start, end)
-    # In the order the text names them, not the order the gazetteer lists them.
+        for entry, start, end in _places_in(sentence, vocab, exclusions):
+            if entry.value not in adiz:  # an ADIZ names who responds (incidents), not where it flew
+                _add_place(result, entry, sentence, start, end)
+    _order_places(result)
+
+
+def _places_in(sentence: Sentence, vocab: Vocabulary, exclusions: list[str]):
+    """(entry, start, end) for each place the sentence names, longest spelling first, each stretch
+    of text once, none that an exclusion covers ("日本海" inside "日本海上自衛隊", the Japan Maritime
+    Self-Defense Force)."""
+    taken: list[tuple[int, int]] = []
+    for entry in vocab.places:
+        for start, end in find_phrase(entry.phrase, sentence):
+            if any(start < e and s < end for s, e in taken) or _excluded(sentence.norm, exclusions, start, end):
+                continue
+            taken.append((start, end))
+            yield entry, start, end
+
+
+def _excluded(norm: str, exclusions: list[str], start: int, end: int) -> bool:
+    return any(x in norm[max(0, start - 4) : end + 6] and _covers(norm, x, start) for x in exclusions)
+
+
+def _add_place(result: Extraction, entry, sentence: Sentence, start: int, end: int) -> None:
+    if entry.extra in AREA_KINDS and entry.value not in result.areas:
+        result.areas.append(entry.value)
+        result.found(f"areas[{len(result.areas) - 1}]", entry.value, sentence, start, end)
+        result.found("areas", entry.value, sentence, start, end)
+    elif entry.extra in STRAIT_KINDS and entry.value not in result.straits:
+        result.straits.append(entry.value)
+        result.found("straits", entry.value, sentence, start, end)
+
+
+def _order_places(result: Extraction) -> None:
+    """Areas and straits in the order the text names them, not the order the gazetteer lists them."""
     first_seen = {span.value: span.start for span in reversed(result.spans) if span.field in ("areas", "straits")}
     result.areas.sort(key=lambda place: first_seen.get(place, 0))
     result.straits.sort(key=lambda place: first_seen.get(place, 0))
@@ -708,41 +745,42 @@ def find_numbering(foreground: list[Sentence], vocab: Vocabulary, result: Extrac
 
 
 def _number_in(sentence: Sentence, vocab: Vocabulary) -> tuple[int, int, int] | None:
+    """(number, start, end) of "the seventh joint patrol" ("第七次联合", "제8차 연합") in the sentence."""
     pattern = NUMBERING_PATTERNS.get(vocab.language)
     if pattern:
-        for m in pattern.finditer(sentence.norm):
-            digits = next(g for g in m.groups() if g)
-            window = sentence.norm[m.end() : m.end() + 16]
-            if any(
-                k in window
-                for k in (
-                    "联合",
-                    "聯合",
-                    "巡航",
-                    "共同",
-                    "合同",
-                    "연합",
-                    "순찰",
-                    "中俄",
-                    "中露",
-                    "中ロ",
-                    "중러",
-                    "중·러",
-                )
-            ):
-                value = _zh_number(digits) if vocab.language == "zh" else int(digits)
-                if value:
-                    return value, m.start(), m.end()
-        return None
+        return _counted_number(sentence, vocab.language, pattern)
     follows = set((vocab.lexicon.get("ordinal_follows") or {}).get(vocab.language) or [])
     if vocab.language == "ru":
-        tokens = sentence.tokens
-        for i, token in enumerate(tokens):
-            if token.lemma in vocab.ordinals and any(t.lemma in follows for t in tokens[i + 1 : i + 3]):
-                return vocab.ordinals[token.lemma], token.start, token.end
-        return None
+        return _russian_ordinal(sentence, vocab.ordinals, follows)
+    return _english_ordinal(sentence, vocab.ordinals, follows)
+
+
+def _counted_number(sentence: Sentence, language: str, pattern: re.Pattern) -> tuple[int, int, int] | None:
+    """Chinese, Japanese, Korean: a counter ("第...次") followed closely by a word for joint or patrol."""
+    for m in pattern.finditer(sentence.norm):
+        digits = next(g for g in m.groups() if g)
+        window = sentence.norm[m.end() : m.end() + 16]
+        if not any(k in window for k in CJK_JOINT_WORDS):
+            continue
+        value = _zh_number(digits) if language == "zh" else int(digits)
+        if value:
+            return value, m.start(), m.end()
+    return None
+
+
+def _russian_ordinal(sentence: Sentence, ordinals: dict, follows: set) -> tuple[int, int, int] | None:
+    """An ordinal's dictionary form followed within two words by a word of ordinal_follows."""
+    tokens = sentence.tokens
+    for i, token in enumerate(tokens):
+        if token.lemma in ordinals and any(t.lemma in follows for t in tokens[i + 1 : i + 3]):
+            return ordinals[token.lemma], token.start, token.end
+    return None
+
+
+def _english_ordinal(sentence: Sentence, ordinals: dict, follows: set) -> tuple[int, int, int] | None:
+    """ "7th" or "seventh" followed within three words by a word of the lexicon's ordinal_follows."""
     for m in re.finditer(r"\b(\d{1,2})(?:st|nd|rd|th)\b|\b([a-z]+)\b", sentence.norm):
-        value = int(m.group(1)) if m.group(1) else vocab.ordinals.get(m.group(2))
+        value = int(m.group(1)) if m.group(1) else ordinals.get(m.group(2))
         if not value:
             continue
         following = re.findall(r"[a-z]+", sentence.norm[m.end() : m.end() + 40])[:3]

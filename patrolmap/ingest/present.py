@@ -99,63 +99,97 @@ INCIDENT_TEXT = re.compile(r"^\s*([a-z_]+)\s+([A-Z]{3})(?:\s*->\s*([A-Z]{3}))?\s
 def reviewed_record(result: dict, rows: list[dict], source: dict, accessed: date, roles: dict[str, str]) -> Reviewed:
     """The accepted (and edited) values as one record with status: draft; each bad value is named."""
     problems: list[str] = []
-    accepted = [r for r in rows if r.get("accept")]
-    values: dict = {"areas": [], "assets": [], "incidents": []}
-    for row in accepted:
-        name, text = row["field"], str(row.get("value") or "").strip()
-        group = field_group(name)
-        if group in ("date_start", "date_end"):
-            try:
-                values[group] = date.fromisoformat(text).isoformat()
-            except ValueError:
-                problems.append(f"{name}: must be YYYY-MM-DD, got {text!r}")
-        elif group == "participants":
-            values[group] = [c.strip() for c in text.split(",") if c.strip()]
-        elif group == "number":
-            if text.isdigit():
-                values[group] = int(text)
-            else:
-                problems.append(f"{name}: must be a whole number, got {text!r}")
-        elif group == "kind":
-            if text in ID_PREFIX:
-                values[group] = text
-            else:
-                problems.append(f"kind: must be one of {', '.join(ID_PREFIX)}, got {text!r}")
-        elif group == "areas":
-            values["areas"].append(text)
-        elif group == "assets":
-            m = ASSET_TEXT.match(text)
-            if not m:
-                problems.append(f"{name}: write it as 'RUS Tu-95MS 2' (country, type, count or ?), got {text!r}")
-                continue
-            asset = {"country": m.group(1), "type": m.group(2), "count": None if m.group(3) == "?" else int(m.group(3))}
-            if m.group(4):
-                asset["name"] = m.group(4)
-            values["assets"].append(asset)
-        elif group == "incidents":
-            m = INCIDENT_TEXT.match(text)
-            if not m:
-                problems.append(f"{name}: write it as 'scramble JPN' (kind, actor[, -> responder]), got {text!r}")
-                continue
-            original = _original(result, name)
-            incident = {"kind": m.group(1), "actor": m.group(2), "description": original.get("description", text)}
-            if m.group(3):
-                incident["responder"] = m.group(3)
-            if original.get("place"):
-                incident["place"] = original["place"]
-            values["incidents"].append(incident)
-    for required in ("kind", "date_start", "participants"):
-        if required not in values:
-            problems.append(f"{required}: accept or enter a value; a record needs one")
+    values: dict = {group: [] for group in LIST_GROUPS}
+    for row in (r for r in rows if r.get("accept")):
+        group = field_group(row["field"])
+        if group not in VALUE_READERS:
+            continue
+        value, problem = VALUE_READERS[group](row["field"], str(row.get("value") or "").strip(), result)
+        if problem:
+            problems.append(problem)
+        elif group in LIST_GROUPS:
+            values[group].append(value)
+        else:
+            values[group] = value
+    problems += _missing(values, source)
+    if problems:
+        return Reviewed(None, problems)
+    return Reviewed(_record(values, source, accessed, roles), [])
+
+
+def _missing(values: dict, source: dict) -> list[str]:
+    """What a record needs and the accepted values do not give."""
+    problems = [f"{name}: accept or enter a value; a record needs one" for name in REQUIRED if name not in values]
     if not values["areas"]:
         problems.append("areas: accept at least one area (a gazetteer id from data/places)")
     if not source.get("url"):
         problems.append("source URL: give the page's http(s) address")
     if not source.get("producer"):
         problems.append("source producer: name who published the text")
-    if problems:
-        return Reviewed(None, problems)
-    return Reviewed(_record(values, source, accessed, roles), [])
+    return problems
+
+
+def _read_date(name: str, text: str, _result: dict) -> tuple[object, str | None]:
+    try:
+        return date.fromisoformat(text).isoformat(), None
+    except ValueError:
+        return None, f"{name}: must be YYYY-MM-DD, got {text!r}"
+
+
+def _read_participants(_name: str, text: str, _result: dict) -> tuple[object, str | None]:
+    return [c.strip() for c in text.split(",") if c.strip()], None
+
+
+def _read_number(name: str, text: str, _result: dict) -> tuple[object, str | None]:
+    if text.isdigit():
+        return int(text), None
+    return None, f"{name}: must be a whole number, got {text!r}"
+
+
+def _read_kind(_name: str, text: str, _result: dict) -> tuple[object, str | None]:
+    if text in ID_PREFIX:
+        return text, None
+    return None, f"kind: must be one of {', '.join(ID_PREFIX)}, got {text!r}"
+
+
+def _read_area(_name: str, text: str, _result: dict) -> tuple[object, str | None]:
+    return text, None
+
+
+def _read_asset(name: str, text: str, _result: dict) -> tuple[object, str | None]:
+    m = ASSET_TEXT.match(text)
+    if not m:
+        return None, f"{name}: write it as 'RUS Tu-95MS 2' (country, type, count or ?), got {text!r}"
+    asset = {"country": m.group(1), "type": m.group(2), "count": None if m.group(3) == "?" else int(m.group(3))}
+    return {**asset, "name": m.group(4)} if m.group(4) else asset, None
+
+
+def _read_incident(name: str, text: str, result: dict) -> tuple[object, str | None]:
+    m = INCIDENT_TEXT.match(text)
+    if not m:
+        return None, f"{name}: write it as 'scramble JPN' (kind, actor[, -> responder]), got {text!r}"
+    original = _original(result, name)
+    incident = {"kind": m.group(1), "actor": m.group(2), "description": original.get("description", text)}
+    if m.group(3):
+        incident["responder"] = m.group(3)
+    if original.get("place"):
+        incident["place"] = original["place"]
+    return incident, None
+
+
+# How the review reads each field's (edited) text: (row name, text, extraction) -> (value, problem).
+VALUE_READERS = {
+    "date_start": _read_date,
+    "date_end": _read_date,
+    "participants": _read_participants,
+    "number": _read_number,
+    "kind": _read_kind,
+    "areas": _read_area,
+    "assets": _read_asset,
+    "incidents": _read_incident,
+}
+LIST_GROUPS = ("areas", "assets", "incidents")  # one row per item
+REQUIRED = ("kind", "date_start", "participants")
 
 
 def _original(result: dict, name: str) -> dict:

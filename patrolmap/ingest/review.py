@@ -4,6 +4,7 @@ new draft record with status: draft. Nothing in an existing record is ever overw
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from datetime import date
 
 from patrolmap.ingest.extract import Extraction
@@ -87,101 +88,115 @@ def aircraft_total(assets: list[dict], roles: dict[str, str], ships: bool) -> in
     return sum(a["count"] for a in chosen)
 
 
+@dataclass
+class _Diff:
+    """What a diff collects, step by step: claims, assets and incidents to add, disputes, and
+    the fields the text agrees on. producer and sid name the new source."""
+
+    producer: str
+    sid: str
+    adds: list[dict] = field(default_factory=list)
+    disputes: list[dict] = field(default_factory=list)
+    agrees: list[str] = field(default_factory=list)
+
+    def claim(self, name: str, value: object, note: str = "") -> None:
+        self.adds.append(
+            {"claim": {"field": name, "value": value, "source": self.sid, **({"note": note} if note else {})}}
+        )
+
+    def dispute(self, name: str, record: object, text: object, note: str) -> None:
+        self.disputes.append({"field": name, "record": record, "text": text, "note": note})
+
+
 def diff_against(extraction: Extraction, event, roles: dict[str, str], accessed: date) -> dict:
     """The new source, what it adds and every value that disagrees with the record (as a dispute)."""
     source = source_entry(extraction, {s.id for s in event.sources}, accessed)
-    sid = source["id"]
-    adds, disputes, agrees = [], [], []
-
-    if extraction.date_start and extraction.date_start != event.date_start:
-        adds.append({"claim": {"field": "date_start", "value": extraction.date_start.isoformat(), "source": sid}})
-        disputes.append(
-            {
-                "field": "date_start",
-                "record": event.date_start.isoformat(),
-                "text": extraction.date_start.isoformat(),
-                "note": f"{source['producer']} dates it {extraction.date_start}; the record has {event.date_start}.",
-            }
-        )
-    elif extraction.date_start:
-        agrees.append("date_start")
-
-    recorded = {(a.country, a.type): a.count for a in event.assets}
-    for asset in extraction.assets:
-        key = (asset["country"], asset["type"])
-        if key not in recorded:
-            adds.append({"asset": {**asset, "role": roles.get(asset["type"], "other"), "source": sid}})
-        elif asset["count"] is not None and recorded[key] is not None and asset["count"] != recorded[key]:
-            disputes.append(
-                {
-                    "field": "ships_total" if roles.get(asset["type"]) in SHIP_ROLES else "aircraft_total",
-                    "record": f"{recorded[key]} {asset['type']}",
-                    "text": f"{asset['count']} {asset['type']}",
-                    "note": f"{source['producer']} gives {asset['count']} {asset['type']} ({asset['country']}); "
-                    f"the record has {recorded[key]}.",
-                }
-            )
-        else:
-            agrees.append(f"assets {asset['type']}")
-    for ships, name in ((False, "aircraft_total"), (True, "ships_total")):
-        total = aircraft_total(extraction.assets, roles, ships)
-        if total is not None:
-            adds.append(
-                {"claim": {"field": name, "value": total, "source": sid, "note": "sum of the counts the text gives"}}
-            )
-            others = {c.value for c in event.claims if c.field == name}
-            if others and total not in others and not any(d["field"] == name for d in disputes):
-                disputes.append(
-                    {
-                        "field": name,
-                        "record": sorted(others, key=str),
-                        "text": total,
-                        "note": f"{source['producer']} gives {total}; other sources {sorted(others, key=str)}.",
-                    }
-                )
-
-    for area in extraction.areas:
-        if area not in event.areas:
-            adds.append({"claim": {"field": "areas", "value": [area], "source": sid, "note": "area not in the record"}})
-        else:
-            agrees.append(f"areas {area}")
-    for participant in extraction.participants:
-        if participant not in event.participants:
-            disputes.append(
-                {
-                    "field": "other",
-                    "record": list(event.participants),
-                    "text": extraction.participants,
-                    "note": f"{source['producer']} names {participant} as taking part; the record does not.",
-                }
-            )
-    if extraction.number is not None:
-        adds.append({"claim": {"field": "number", "value": extraction.number, "source": sid}})
-        recorded_number = record_number(event)
-        if recorded_number is not None and recorded_number != extraction.number:
-            disputes.append(
-                {
-                    "field": "number",
-                    "record": recorded_number,
-                    "text": extraction.number,
-                    "note": f"{source['producer']} numbers it {extraction.number}; "
-                    f"the record's sources {recorded_number}.",
-                }
-            )
-        elif recorded_number is not None:
-            agrees.append("number")
-    known = {(i.kind, i.actor) for i in event.incidents}
-    for incident in extraction.incidents:
-        if (incident["kind"], incident["actor"]) not in known:
-            adds.append({"incident": incident_entry(incident, extraction.date_start, sid)})
+    diff = _Diff(source["producer"], source["id"])
+    for step in DIFF_STEPS:
+        step(diff, extraction, event, roles)
     return {
         "record": event.id,
         "file": event.file,
         "source": source,
-        "adds": adds,
-        "disputes": disputes,
-        "agrees": agrees,
+        "adds": diff.adds,
+        "disputes": diff.disputes,
+        "agrees": diff.agrees,
     }
+
+
+def _diff_start(diff: _Diff, extraction: Extraction, event, _roles) -> None:
+    start = extraction.date_start
+    if start and start != event.date_start:
+        diff.claim("date_start", start.isoformat())
+        note = f"{diff.producer} dates it {start}; the record has {event.date_start}."
+        diff.dispute("date_start", event.date_start.isoformat(), start.isoformat(), note)
+    elif start:
+        diff.agrees.append("date_start")
+
+
+def _diff_assets(diff: _Diff, extraction: Extraction, event, roles) -> None:
+    recorded = {(a.country, a.type): a.count for a in event.assets}
+    for asset in extraction.assets:
+        key = (asset["country"], asset["type"])
+        count, known = asset["count"], recorded.get(key)
+        if key not in recorded:
+            diff.adds.append({"asset": {**asset, "role": roles.get(asset["type"], "other"), "source": diff.sid}})
+        elif count is not None and known is not None and count != known:
+            name = "ships_total" if roles.get(asset["type"]) in SHIP_ROLES else "aircraft_total"
+            note = f"{diff.producer} gives {count} {asset['type']} ({asset['country']}); the record has {known}."
+            diff.dispute(name, f"{known} {asset['type']}", f"{count} {asset['type']}", note)
+        else:
+            diff.agrees.append(f"assets {asset['type']}")
+
+
+def _diff_totals(diff: _Diff, extraction: Extraction, event, roles) -> None:
+    for ships, name in ((False, "aircraft_total"), (True, "ships_total")):
+        total = aircraft_total(extraction.assets, roles, ships)
+        if total is None:
+            continue
+        diff.claim(name, total, "sum of the counts the text gives")
+        others = {c.value for c in event.claims if c.field == name}
+        if others and total not in others and not any(d["field"] == name for d in diff.disputes):
+            note = f"{diff.producer} gives {total}; other sources {sorted(others, key=str)}."
+            diff.dispute(name, sorted(others, key=str), total, note)
+
+
+def _diff_areas(diff: _Diff, extraction: Extraction, event, _roles) -> None:
+    for area in extraction.areas:
+        if area not in event.areas:
+            diff.claim("areas", [area], "area not in the record")
+        else:
+            diff.agrees.append(f"areas {area}")
+
+
+def _diff_participants(diff: _Diff, extraction: Extraction, event, _roles) -> None:
+    for participant in extraction.participants:
+        if participant not in event.participants:
+            note = f"{diff.producer} names {participant} as taking part; the record does not."
+            diff.dispute("other", list(event.participants), extraction.participants, note)
+
+
+def _diff_number(diff: _Diff, extraction: Extraction, event, _roles) -> None:
+    if extraction.number is None:
+        return
+    diff.claim("number", extraction.number)
+    recorded = record_number(event)
+    if recorded is not None and recorded != extraction.number:
+        note = f"{diff.producer} numbers it {extraction.number}; the record's sources {recorded}."
+        diff.dispute("number", recorded, extraction.number, note)
+    elif recorded is not None:
+        diff.agrees.append("number")
+
+
+def _diff_incidents(diff: _Diff, extraction: Extraction, event, _roles) -> None:
+    known = {(i.kind, i.actor) for i in event.incidents}
+    for incident in extraction.incidents:
+        if (incident["kind"], incident["actor"]) not in known:
+            diff.adds.append({"incident": incident_entry(incident, extraction.date_start, diff.sid)})
+
+
+# In the order a diff lists them.
+DIFF_STEPS = (_diff_start, _diff_assets, _diff_totals, _diff_areas, _diff_participants, _diff_number, _diff_incidents)
 
 
 def incident_entry(incident: dict, day: date | None, sid: str) -> dict:

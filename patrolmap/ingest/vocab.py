@@ -81,53 +81,78 @@ def build_vocabulary(dataset, language: str) -> Vocabulary:
     """Every spelling of every place, type and kind the dataset and the lexicon know, for one language."""
     lexicon = read_lexicon()
     vocab = Vocabulary(language, lexicon=lexicon)
-    by_lemma = language == "ru"
+    _add_places(vocab, dataset.places, lexicon.get("places") or {})
+    _add_types(vocab, dataset.catalogue, lexicon.get("types") or {})
+    _add_ships(vocab, dataset_ships(dataset))
+    # Longest spelling first, so "Xian H-6K" wins over "H-6" and "East China Sea" over "China Sea".
+    vocab.places.sort(key=lambda e: -e.phrase.length)
+    vocab.types.sort(key=lambda e: -e.phrase.length)
+    drills = _drill_names(dataset.aliases or [])
+    for kind, by_language in (lexicon.get("kinds") or {}).items():
+        vocab.kinds.append((kind, _kind_phrases(kind, by_language, drills, language)))
+    vocab.numbers = _number_words(lexicon, "numbers", language)
+    vocab.ordinals = _number_words(lexicon, "ordinals", language)
+    return vocab
 
-    extra_places = lexicon.get("places") or {}
-    for place_id, place in dataset.places.items():
+
+def _spellings(item: object, first: str, *more) -> list[str]:
+    """Every non-empty spelling of a record: first (its name or type), aliases, names in other
+    languages, and more (the lexicon's)."""
+    found = {first, *(field_of(item, "aliases") or ()), *_names(item), *more}
+    return sorted(str(s) for s in found if s)
+
+
+def _add_places(vocab: Vocabulary, places: dict, lexicon_places: dict) -> None:
+    by_lemma = vocab.language == "ru"
+    for place_id, place in places.items():
         kind = field_of(place, "kind", "")
         vocab.place_kind[place_id] = kind
-        spellings = {field_of(place, "name", ""), *(field_of(place, "aliases") or ()), *_names(place)}
-        spellings |= set(extra_places.get(place_id) or ())
-        for spelling in sorted(s for s in spellings if s):
-            vocab.places.append(Entry(make_phrase(spelling, language, by_lemma), place_id, kind))
+        for spelling in _spellings(place, field_of(place, "name", ""), *(lexicon_places.get(place_id) or ())):
+            vocab.places.append(Entry(make_phrase(spelling, vocab.language, by_lemma), place_id, kind))
 
-    extra_types = lexicon.get("types") or {}
-    for item in dataset.catalogue:
+
+def _add_types(vocab: Vocabulary, catalogue, lexicon_types: dict) -> None:
+    for item in catalogue:
         type_name = field_of(item, "type")
         if not isinstance(type_name, str):
             continue
         vocab.type_country[type_name] = field_of(item, "country") or ""
         vocab.type_role[type_name] = field_of(item, "role") or "other"
         vocab.type_category[type_name] = field_of(item, "category") or ""
-        spellings = {type_name, *(field_of(item, "aliases") or ()), *_names(item)}
-        spellings |= set(extra_types.get(type_name) or ())
-        for spelling in sorted(str(s) for s in spellings if s):
-            if "(" in spelling:  # catch-all labels ("... (type not reported)") are not written in releases
-                continue
-            vocab.types.append(Entry(make_phrase(spelling, language), type_name, vocab.type_country[type_name]))
-    for ship in dataset_ships(dataset):
+        spellings = _spellings(item, type_name, *(lexicon_types.get(type_name) or ()))
+        # catch-all labels ("... (type not reported)") are not written in releases
+        for spelling in (s for s in spellings if "(" not in s):
+            vocab.types.append(Entry(make_phrase(spelling, vocab.language), type_name, vocab.type_country[type_name]))
+
+
+def _add_ships(vocab: Vocabulary, ships: list) -> None:
+    """Individual ships' names, each spelling reading as the ship's catalogued type."""
+    for ship in ships:
         ship_type = field_of(ship, "type")
         if ship_type not in vocab.type_country:
             continue
-        spellings = {field_of(ship, "name", ""), *(field_of(ship, "aliases") or ()), *_names(ship)}
-        for spelling in sorted(s for s in spellings if s):
-            country = field_of(ship, "country") or vocab.type_country[ship_type]
-            vocab.types.append(Entry(make_phrase(spelling, language), ship_type, country, field_of(ship, "name", "")))
-    # Longest spelling first, so "Xian H-6K" wins over "H-6" and "East China Sea" over "China Sea".
-    vocab.places.sort(key=lambda e: -e.phrase.length)
-    vocab.types.sort(key=lambda e: -e.phrase.length)
+        country = field_of(ship, "country") or vocab.type_country[ship_type]
+        name = field_of(ship, "name", "")
+        for spelling in _spellings(ship, name):
+            vocab.types.append(Entry(make_phrase(spelling, vocab.language), ship_type, country, name))
 
-    for kind, by_language in (lexicon.get("kinds") or {}).items():
-        phrases = [make_phrase(p, language, by_lemma) for p in by_language.get(language) or []]
-        if kind == "exercise":
-            # Drill names from data/aliases.yaml ("Maritime Security Belt", "CHIRU-2022") name exercises.
-            for drill in dataset.aliases or []:
-                for name in [field_of(drill, "canonical"), *(field_of(drill, "aliases") or [])]:
-                    if isinstance(name, str) and name:
-                        phrases.append(make_phrase(name, language, by_lemma))
-        vocab.kinds.append((kind, sorted(phrases, key=lambda p: -p.length)))
 
-    vocab.numbers = {str(k): int(v) for k, v in ((lexicon.get("numbers") or {}).get(language) or {}).items()}
-    vocab.ordinals = {str(k): int(v) for k, v in ((lexicon.get("ordinals") or {}).get(language) or {}).items()}
-    return vocab
+def _drill_names(aliases) -> list[str]:
+    """Drill names from data/aliases.yaml ("Maritime Security Belt", "CHIRU-2022"): they name exercises."""
+    names = []
+    for drill in aliases:
+        names += [
+            n for n in [field_of(drill, "canonical"), *(field_of(drill, "aliases") or [])] if isinstance(n, str) and n
+        ]
+    return names
+
+
+def _kind_phrases(kind: str, by_language: dict, drills: list[str], language: str) -> list[Phrase]:
+    """The phrases that name one kind of activity, longest first."""
+    by_lemma = language == "ru"
+    words = list(by_language.get(language) or []) + (drills if kind == "exercise" else [])
+    return sorted((make_phrase(w, language, by_lemma) for w in words), key=lambda p: -p.length)
+
+
+def _number_words(lexicon: dict, section: str, language: str) -> dict[str, int]:
+    return {str(k): int(v) for k, v in ((lexicon.get(section) or {}).get(language) or {}).items()}
