@@ -37,12 +37,22 @@ import sys
 import threading
 import time
 from pathlib import Path
-from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 sys.path.insert(0, str(ROOT / "tests"))
+
+from _client import (  # noqa: E402
+    ROUTES_JS,
+    UPDATE_TIMEOUT_MS,
+    PeakRss,
+    block_outside,
+    expected_shown,
+    percentile,
+    websocket_user,
+    year_starts,
+)
 
 from browser import CHROMIUM_ARGS as BROWSER_ARGS  # noqa: E402
 from browser import MAP_FRAME, start_app, stop_app  # noqa: E402
@@ -50,54 +60,6 @@ from patrolmap.filters import Filters, filter_events  # noqa: E402
 from patrolmap.load import events_frame, load_dataset  # noqa: E402
 
 CHROMIUM_ARGS = [*BROWSER_ARGS, "--disable-dev-shm-usage"]
-UPDATE_TIMEOUT_MS = 20_000  # a change not drawn within this counts as an error
-ROUTES_JS = """(sel) => {
-    const f = document.querySelector(sel); const w = f && f.contentWindow;
-    if (!w || !w.map) return -1;
-    let n = 0;
-    w.map.eachLayer(l => { if (l.feature && l.feature.properties && l.feature.properties.layer === 'route') n++; });
-    return n;
-}"""
-
-
-def rss_bytes(pid: int) -> int:
-    try:
-        import psutil
-
-        proc = psutil.Process(pid)
-        return proc.memory_info().rss + sum(c.memory_info().rss for c in proc.children(recursive=True))
-    except ImportError:
-        with open(f"/proc/{pid}/status") as status:
-            for line in status:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1]) * 1024
-    except Exception:
-        return 0
-    return 0
-
-
-class PeakRss(threading.Thread):
-    def __init__(self, pid: int):
-        super().__init__(daemon=True)
-        self.pid, self.peak, self.stop = pid, 0, threading.Event()
-
-    def run(self):
-        while not self.stop.is_set():
-            self.peak = max(self.peak, rss_bytes(self.pid))
-            time.sleep(0.2)
-
-
-def year_starts(first: int, last: int, deadline: float, max_changes: int):
-    """The Years slider's start, one year at a time, bouncing between first and last, until the
-    deadline or max_changes: every user's sequence of filter changes."""
-    start, step = first, 1
-    for _ in range(max_changes):
-        if time.monotonic() >= deadline:
-            return
-        if start + step > last or start + step < first:
-            step = -step
-        start += step
-        yield start
 
 
 def expected_routes() -> dict[tuple[int, int], int]:
@@ -116,49 +78,40 @@ async def browser_user(browser, url, user, deadline, max_changes, samples, error
     from playwright.async_api import TimeoutError as PlaywrightTimeout
 
     context = await browser.new_context(viewport={"width": 1100, "height": 1100})
-
-    async def route(r):
-        host = urlparse(r.request.url).hostname or ""
-        if r.request.url.startswith(("data:", "blob:", "about:")) or host in ("127.0.0.1", "localhost"):
-            await r.continue_()
-        else:
-            outside.append(r.request.url)
-            await r.abort()
-
-    await context.route("**/*", route)
+    await block_outside(context, outside)
     page = await context.new_page()
     first, last = min(counts)[0], max(counts)[1]
     try:
         await page.goto(url + "/Map", timeout=60_000)
         await page.wait_for_function(f"() => ({ROUTES_JS})({MAP_FRAME!r}) === {counts[(first, last)]}", timeout=90_000)
         thumb = page.locator("[data-testid='stSidebar'] [data-testid='stSlider'] input[type='range']").first
-        start, step = first, 1
-        for _ in range(max_changes):
-            if time.monotonic() >= deadline:
-                break
-            if start + step > last or start + step < first:
-                step = -step
-            start += step
-            want = counts[(start, last)]
-            await thumb.focus()
-            began = time.monotonic()
-            await page.keyboard.press("ArrowRight" if step > 0 else "ArrowLeft")
-            try:
-                await page.wait_for_function(
-                    f"() => ({ROUTES_JS})({MAP_FRAME!r}) === {want}", timeout=UPDATE_TIMEOUT_MS, polling=25
-                )
-                samples.append(time.monotonic() - began)
-            except PlaywrightTimeout:
-                errors.append(f"user {user}: map not updated to {want} routes within {UPDATE_TIMEOUT_MS} ms")
-                # Start again from the default view (a reload would keep the years in the URL).
-                await page.goto(url + "/Map", timeout=60_000)
-                await page.wait_for_function(
-                    f"() => ({ROUTES_JS})({MAP_FRAME!r}) === {counts[(first, last)]}", timeout=90_000
-                )
-                start = first
-                continue
-            if await page.locator("[data-testid='stException']").count():
-                errors.append(f"user {user}: exception shown on the page")
+        changes = 0
+        while changes < max_changes:
+            previous = first
+            for start in year_starts(first, last, deadline, max_changes - changes):
+                changes += 1
+                want = counts[(start, last)]
+                await thumb.focus()
+                began = time.monotonic()
+                await page.keyboard.press("ArrowRight" if start > previous else "ArrowLeft")
+                previous = start
+                try:
+                    await page.wait_for_function(
+                        f"() => ({ROUTES_JS})({MAP_FRAME!r}) === {want}", timeout=UPDATE_TIMEOUT_MS, polling=25
+                    )
+                    samples.append(time.monotonic() - began)
+                except PlaywrightTimeout:
+                    errors.append(f"user {user}: map not updated to {want} routes within {UPDATE_TIMEOUT_MS} ms")
+                    # Start again from the default view (a reload would keep the years in the URL).
+                    await page.goto(url + "/Map", timeout=60_000)
+                    await page.wait_for_function(
+                        f"() => ({ROUTES_JS})({MAP_FRAME!r}) === {counts[(first, last)]}", timeout=90_000
+                    )
+                    break
+                if await page.locator("[data-testid='stException']").count():
+                    errors.append(f"user {user}: exception shown on the page")
+            else:
+                break  # the deadline or max_changes: this user is done
     except Exception as exc:  # noqa: BLE001 (one user failing is a measured error, not a crash)
         errors.append(f"user {user}: {type(exc).__name__}: {str(exc).splitlines()[0][:200]}")
     finally:
@@ -190,61 +143,6 @@ async def run_browser(users: int, seconds: float, max_changes: int) -> dict:
         rss.stop.set()
         stop_app(proc)
     return {"samples": samples, "errors": errors, "outside": outside, "peak_rss": rss.peak, "wall": wall}
-
-
-def expected_shown() -> dict[tuple[int, int], int]:
-    """Events the map page says it shows for each start year with the end year at the last year."""
-    frame = events_frame(load_dataset().events)
-    first, last = int(frame["year"].min()), int(frame["year"].max())
-    return {(start, last): len(filter_events(frame, Filters(years=(start, last)))) for start in range(first, last + 1)}
-
-
-async def websocket_user(url, user, deadline, max_changes, samples, errors, shown):
-    """One Streamlit session over the server's own websocket protocol (what the browser speaks),
-    without a browser: open /Map, then move the Years slider's start and wait for the rerun to
-    finish; the page's "N of M events shown" must match the filter."""
-    import websockets
-    from streamlit.proto.BackMsg_pb2 import BackMsg
-    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
-
-    async def run(ws, years=None, slider_id=""):
-        msg = BackMsg()
-        msg.rerun_script.page_name = "Map"
-        if years:
-            widget = msg.rerun_script.widget_states.widgets.add()
-            widget.id = slider_id
-            widget.double_array_value.data.extend(years)
-        await ws.send(msg.SerializeToString())
-        found, count = "", None
-        while True:
-            reply = ForwardMsg()
-            reply.ParseFromString(await asyncio.wait_for(ws.recv(), UPDATE_TIMEOUT_MS / 1000))
-            kind = reply.WhichOneof("type")
-            if kind == "delta" and reply.delta.WhichOneof("type") == "new_element":
-                element = reply.delta.new_element
-                if element.WhichOneof("type") == "slider" and element.slider.id.endswith("-w_years"):
-                    found = element.slider.id
-                if element.WhichOneof("type") == "markdown" and " events shown" in element.markdown.body:
-                    count = int(element.markdown.body.split("**")[1])
-                if element.WhichOneof("type") == "exception":
-                    raise RuntimeError(element.exception.message)
-            if kind == "script_finished":
-                return found, count
-
-    first, last = min(shown)[0], max(shown)[1]
-    ws_url = url.replace("http://", "ws://") + "/_stcore/stream"
-    try:
-        async with websockets.connect(ws_url, subprotocols=["streamlit"], max_size=None) as ws:
-            slider_id, _ = await run(ws)
-            for start in year_starts(first, last, deadline, max_changes):
-                began = time.monotonic()
-                _, count = await run(ws, (start, last), slider_id)
-                if count != shown[(start, last)]:
-                    errors.append(f"user {user}: {start}-{last} showed {count} events, expected {shown[(start, last)]}")
-                    continue
-                samples.append(time.monotonic() - began)
-    except Exception as exc:  # noqa: BLE001 - every failure is counted and reported
-        errors.append(f"user {user}: {type(exc).__name__}: {exc}")
 
 
 async def run_websocket(users: int, seconds: float, max_changes: int) -> dict:
@@ -302,13 +200,6 @@ def run_apptest(users: int, seconds: float, max_changes: int) -> dict:
 
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     return {"samples": samples, "errors": errors, "outside": [], "peak_rss": peak, "wall": time.monotonic() - began}
-
-
-def percentile(values: list[float], q: float) -> float:
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))]
 
 
 def main() -> None:

@@ -3,7 +3,7 @@
     python benchmarks/replicas.py [--users 15] [--seconds 30]
 
 Starts scripts/replicas.sh (N x scripts/serve.sh behind Debian's haproxy, cookie stickiness,
-websockets), and drives it with load_test.py's websocket users: each speaks Streamlit's own protocol
+websockets), and drives it with _client.py's websocket users: each speaks Streamlit's own protocol
 (BackMsg/ForwardMsg) over /_stcore/stream, moves the Map page's Years slider and checks that the
 page reports the number of events that filter should show. Like a browser, each user first loads
 the page to get the proxy's replica cookie, sends it with its websocket, and keeps the page's URL
@@ -42,7 +42,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from load_test import UPDATE_TIMEOUT_MS, expected_shown, percentile, rss_bytes, year_starts  # noqa: E402
+from _client import UPDATE_TIMEOUT_MS, expected_shown, percentile, rss_bytes, year_starts  # noqa: E402
 
 from patrolmap.maps import BASEMAPS  # noqa: E402
 from patrolmap.viewstate import parse_view  # noqa: E402

@@ -1,19 +1,20 @@
 """Place ids -> coordinates, polygons and distances; offline.
 
-Coordinates come from data/places. geopy gives geodesic distances offline; its
-online geocoders are used only through `geocode_online`, which the user must
-turn on (see patrolmap/geocode.py).
+Coordinates come from data/places. Distances are geodesic on WGS84 (Karney's algorithm, pyproj's
+Geod: the same figures as geopy's geodesic, computed in C for a whole path at once). geopy's
+online geocoders are used only through `geocode_online`, which the user must turn on (see
+patrolmap/geocode.py).
 """
 
 from __future__ import annotations
 
 import threading
-from functools import lru_cache
-from itertools import pairwise
 
-from geopy.distance import geodesic
+from pyproj import Geod
 
 from patrolmap.schema import Place
+
+WGS84 = Geod(ellps="WGS84")
 
 # Route lengths are kept per path: a route is measured once, not on every rerun (an uploaded
 # route can have ~200,000 points). Bounded so that a session of uploads cannot grow it forever.
@@ -69,10 +70,10 @@ def polygon_coords(place: Place) -> list[tuple[float, float]]:
     return [(lon, lat) for lon, (_, lat) in zip(lons, place.polygon, strict=True)]
 
 
-@lru_cache(maxsize=65_536)
-def leg_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Geodesic length (WGS84) of one leg; cached because routes reuse the same gazetteer legs."""
-    return geodesic((lat1, lon1), (lat2, lon2)).km
+def line_length_km(lats, lons) -> float:
+    """Geodesic length (WGS84) of a path given as latitudes and longitudes, not cached: for a
+    line measured once (an uploaded line of ~200,000 points before it is simplified)."""
+    return WGS84.line_length(lons, lats) / 1000 if len(lats) > 1 else 0.0
 
 
 def route_length_km(coords) -> float:
@@ -81,7 +82,7 @@ def route_length_km(coords) -> float:
     key = tuple(coords)
     length = _route_lengths.get(key)
     if length is None:
-        length = sum(leg_km(a[0], a[1], b[0], b[1]) for a, b in pairwise(key))
+        length = line_length_km([lat for lat, _ in key], [lon for _, lon in key])
         with _route_lengths_lock:
             if len(_route_lengths) >= ROUTE_LENGTH_CACHE_SIZE:
                 _route_lengths.clear()

@@ -39,12 +39,15 @@ import re
 import reprlib
 from dataclasses import dataclass, field, replace
 from datetime import date
+from itertools import chain
 from pathlib import PurePath, PureWindowsPath
 
+import numpy as np
 import shapely
 import yaml
 
 from patrolmap import csvfile
+from patrolmap.gazetteer import line_length_km
 from patrolmap.load import DataError, parse_event, parse_place
 from patrolmap.schema import Event, Place
 
@@ -55,12 +58,13 @@ MAX_BYTES = MAX_UPLOAD_MB * 1024 * 1024
 MAX_RECORDS = 2000  # events in one upload; more is not a hand-made file
 MAX_ERRORS = 500  # problems listed one by one; the rest are counted in one last error
 MAX_VERTICES = 500  # per route or area outline, after simplification
-# In all the routes and areas of one upload: each Map rerun measures and draws them (a geodesic
-# per leg, ~0.1 ms each), so this bounds a rerun whatever the file holds (benchmarks/hostile_upload.py).
+# In all the routes and areas of one upload: every Map rerun sends them to the browser, which draws
+# them (with direction arrows) and the session keeps a place per vertex, so this bounds a rerun and
+# the session's memory whatever the file holds (benchmarks/hostile_upload.py).
 MAX_TOTAL_VERTICES = 2000
 SIMPLIFY_PIECE = 250  # points per GEOS call (see simplified_indices)
-SIMPLIFY_INPUT = 10_000  # a longer line is first sampled evenly down to this many points
 MAX_POSITIONS = 250_000  # read from one geometry before simplifying (a 2 MB file holds fewer)
+NUMBER_TYPES = {int, float}  # exactly the types json.loads gives a number (bool is not one)
 MAX_VALUE_CHARS = 200  # a bad value is quoted up to this length in its error
 UPLOAD_PREFIX = "upload-"
 UPLOAD_ORIGIN = "upload"
@@ -341,34 +345,56 @@ def vertex_caps(counts: list[int], budget: int = MAX_TOTAL_VERTICES) -> list[int
     return [min(MAX_VERTICES, max(4, budget * n // total)) for n in counts]
 
 
-def simplified_indices(points: list[tuple[float, float]], cap: int) -> list[int]:
+def simplified_indices(points, cap: int) -> list[int]:
     """Indices of at most cap points that keep the line's shape (Douglas-Peucker, the smallest
-    tolerance that is enough); first and last are always kept.
+    tolerance that is enough); first and last are always kept. points: (lon, lat) pairs.
 
     GEOS simplifies recursively: a 120,000-point line that doubles back on itself overflowed the
     stack and killed the process. The line is simplified in pieces of SIMPLIFY_PIECE points (each
-    keeps its ends), which bounds that depth whatever the file holds.
+    keeps its ends), which bounds that depth whatever the file holds; when the pieces' ends alone
+    are more than cap, the points kept are simplified again, in fewer pieces.
     """
-    if len(points) <= cap:
-        return list(range(len(points)))
-    starts = list(range(0, len(points) - 1, SIMPLIFY_PIECE))
-    pieces = [shapely.LineString(points[i : i + SIMPLIFY_PIECE + 1]) for i in starts]
-    xs, ys = [p[0] for p in points], [p[1] for p in points]
-    low, high = 0.0, max(1e-9, max(xs) - min(xs), max(ys) - min(ys))
-    for _ in range(30):  # bisection on the tolerance (degrees), counting vertices only
+    n = len(points)
+    if n <= cap:
+        return list(range(n))
+    xy = np.asarray(points, dtype=float)[:, :2]
+    kept = np.arange(n)
+    while len(kept) > cap:
+        again = _simplified_pieces(xy[kept], cap)
+        if len(again) >= len(kept):
+            break
+        kept = kept[again]
+    if len(kept) < min(cap, 4) or len(kept) > cap:  # degenerate: evenly spaced points instead
+        return _even_indices(n, cap)
+    return kept.tolist()
+
+
+def _simplified_pieces(xy: np.ndarray, cap: int) -> np.ndarray:
+    """One pass of simplified_indices: each piece simplified with one tolerance, the smallest that
+    keeps at most cap points in all (or the pieces' ends, if those are more). Each point carries
+    its index as its z (GEOS simplifies in 2D and keeps the z of what it keeps), so the kept
+    indices are read back without searching the line for their coordinates."""
+    n = len(xy)
+    starts = np.arange(0, n - 1, SIMPLIFY_PIECE)
+    ends = np.minimum(starts + SIMPLIFY_PIECE, n - 1)
+    order = np.concatenate([np.arange(a, b + 1) for a, b in zip(starts, ends, strict=True)])
+    piece = np.repeat(np.arange(len(starts)), ends - starts + 1)
+    pieces = shapely.linestrings(xy[order, 0], xy[order, 1], order.astype(float), indices=piece)
+
+    def counted(tolerance: float) -> int:  # pieces share their end points
+        simplified = shapely.simplify(pieces, tolerance, preserve_topology=False)
+        return int(shapely.get_num_coordinates(simplified).sum()) - (len(starts) - 1)
+
+    low, high = 0.0, max(1e-9, float(np.ptp(xy[:, 0])), float(np.ptp(xy[:, 1])))
+    for _ in range(24):  # bisection on the tolerance (degrees): to ~1e-7 of the line's extent
         middle = (low + high) / 2
-        counted = shapely.get_num_coordinates(shapely.simplify(pieces, middle, preserve_topology=False))
-        if int(counted.sum()) - (len(pieces) - 1) <= cap:  # pieces share their end points
+        if counted(middle) <= cap:
             high = middle
         else:
             low = middle
-    indices: list[int] = []
-    for start, simplified in zip(starts, shapely.simplify(pieces, high, preserve_topology=False), strict=True):
-        indices.extend(_piece_indices(points, start, list(simplified.coords)))
-    indices = sorted(set(indices))
-    if len(indices) < min(cap, 4) or len(indices) > cap:  # degenerate: evenly spaced points instead
-        indices = _even_indices(len(points), cap)
-    return indices
+    simplified = shapely.simplify(pieces, high, preserve_topology=False)
+    found = shapely.get_coordinates(simplified, include_z=True)[:, 2].astype(np.int64)
+    return np.union1d(found, np.union1d(starts, ends))  # a piece that collapsed still gives its ends
 
 
 def _even_indices(n: int, count: int) -> list[int]:
@@ -376,23 +402,29 @@ def _even_indices(n: int, count: int) -> list[int]:
     return sorted({round(k * step) for k in range(count)})
 
 
-def _piece_indices(points: list, start: int, kept: list) -> list[int]:
-    """Where a piece's simplified points are in the line: a subsequence, ends included."""
-    end = min(start + SIMPLIFY_PIECE, len(points) - 1)
-    indices, at = [start], start + 1
-    for point in kept[1:-1]:
-        while at < end and tuple(points[at]) != tuple(point):
-            at += 1
-        indices.append(at)
-    return [*indices, end]
-
-
-def _simplified_note(row: str, what: str, before: int, after: int) -> str:
+def _simplified_note(row: str, what: str, before: int, after: int, full_km=None, kept_km=None) -> str:
+    """What the analyst is told in the sidebar about one simplified line."""
+    note = f"{row}: {what} simplified from {before:,} to {after:,} points for drawing (Douglas-Peucker)"
+    if full_km is not None:
+        note += (
+            f"; length computed on the full route: ~{full_km:,.0f} km "
+            f"(the map and the card measure the simplified line: ~{kept_km:,.0f} km)"
+        )
     return (
-        f"{row}: {what} simplified from {before:,} to {after:,} vertices (Douglas-Peucker), to keep the map "
-        f"responsive: an upload keeps at most {MAX_TOTAL_VERTICES:,} route and area vertices, "
-        f"{MAX_VERTICES:,} per line."
+        note + f". An upload keeps at most {MAX_TOTAL_VERTICES:,} route and area points, {MAX_VERTICES:,} per line, "
+        "so that the map stays responsive."
     )
+
+
+def _route_note(note: object, before: int, after: int, full_km: float) -> str:
+    """The route's own note, shown on its card: how it was simplified and how long the full one is."""
+    said = f"Simplified from {before:,} uploaded points to {after:,} for drawing; "
+    said += f"the full route measures ~{full_km:,.0f} km."
+    return f"{note} {said}" if isinstance(note, str) and note.strip() else said
+
+
+def _line_km(lonlat: np.ndarray) -> float:
+    return line_length_km(lonlat[:, 1], lonlat[:, 0])
 
 
 def _bounded_routes(events: list[Event], places: dict[str, Place], n_records: int, notes: list[str]) -> list[Event]:
@@ -402,17 +434,21 @@ def _bounded_routes(events: list[Event], places: dict[str, Place], n_records: in
     for event, cap in zip(events, caps, strict=True):
         waypoints = event.route.waypoints if event.route else ()
         if len(waypoints) > cap:
-            points = [(places[w].lon, places[w].lat) for w in waypoints]
-            kept = tuple(waypoints[i] for i in simplified_indices(points, cap))
-            notes.append(_simplified_note(f"id={event.id}", "route", len(waypoints), len(kept)))
-            event = replace(event, route=replace(event.route, waypoints=kept))
+            points = np.array([(places[w].lon, places[w].lat) for w in waypoints])
+            indices = simplified_indices(points, cap)
+            kept = tuple(waypoints[i] for i in indices)
+            full_km, kept_km = _line_km(points), _line_km(points[indices])
+            notes.append(_simplified_note(f"id={event.id}", "route", len(waypoints), len(kept), full_km, kept_km))
+            note = _route_note(event.route.note, len(waypoints), len(kept), full_km)
+            event = replace(event, route=replace(event.route, waypoints=kept, note=note))
         bounded.append(event)
     return bounded
 
 
 def _geometry_places(raw: dict, geometry: object, cap: int) -> tuple[dict[str, Place], tuple | None]:
     """Uploaded places for a feature's geometry; raw gets their ids as route waypoints or an area.
-    The second item is (what, vertices given, vertices kept) when the geometry was simplified."""
+    The second item, when the geometry was simplified, is what _simplified_note says: (what, points
+    given, points kept) and, for a route, its length in km in full and as kept."""
     if geometry is None:
         return {}, None
     if not isinstance(geometry, dict):
@@ -424,11 +460,17 @@ def _geometry_places(raw: dict, geometry: object, cap: int) -> tuple[dict[str, P
     coords = geometry.get("coordinates")
     if kind == "LineString":
         given = _positions(coords, "geometry.coordinates", minimum=2)
-        points = [given[i] for i in simplified_indices(given, cap)]
+        kept = given[simplified_indices(given, cap)]
+        points = kept.tolist()
         route = raw.get("route")
         route = dict(route) if isinstance(route, dict) else {}
         if route.get("waypoints"):
             raise _FileProblem("route.waypoints", route["waypoints"], "absent when the geometry is a LineString")
+        simplified = None
+        if len(points) < len(given):
+            full_km = _line_km(given)
+            simplified = ("route", len(given), len(points), full_km, _line_km(kept))
+            route["note"] = _route_note(route.get("note"), len(given), len(points), full_km)
         made = {
             f"{base}-{n}": Place(
                 id=f"{base}-{n}",
@@ -443,12 +485,12 @@ def _geometry_places(raw: dict, geometry: object, cap: int) -> tuple[dict[str, P
         }
         route["waypoints"] = list(made)
         raw["route"] = route
-        return made, (("route", len(given), len(points)) if len(points) < len(given) else None)
+        return made, simplified
     if kind == "Polygon":
         if not isinstance(coords, list) or not coords:
             raise _FileProblem("geometry.coordinates", _short(coords), "a list of linear rings")
         given = _positions(coords[0], "geometry.coordinates", minimum=4)
-        ring = [given[i] for i in simplified_indices(given, cap)]
+        ring = [tuple(p) for p in given[simplified_indices(given, cap)].tolist()]
         if ring[0] == ring[-1]:
             ring = ring[:-1]
         area_id = f"{base}-area-1"
@@ -478,27 +520,38 @@ def _base_id(event_id: object) -> str:
     return UPLOAD_PREFIX + text
 
 
-def _positions(coords: object, name: str, minimum: int) -> list[tuple[float, float]]:
-    """[lon, lat] positions, longitudes wrapped into -180..180."""
+def _positions(coords: object, name: str, minimum: int) -> np.ndarray:
+    """[lon, lat] positions as an (n, 2) array, longitudes wrapped into -180..180.
+
+    true/false and "1" are refused, NaN too; ~200,000 points take a fraction of a second."""
     if not isinstance(coords, list) or len(coords) < minimum:
         raise _FileProblem(name, _short(coords), f"a list of at least {minimum} [lon, lat] positions")
     if len(coords) > MAX_POSITIONS:
         raise _FileProblem(name, f"{len(coords):,} positions", f"at most {MAX_POSITIONS:,} positions")
-    points = []
-    for point in coords:
-        if not (
-            isinstance(point, list)
-            and len(point) in (2, 3)
-            and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in point)
-            and -540 <= point[0] <= 540
-            and -90 <= point[1] <= 90
-        ):
-            raise _FileProblem(name, _short(point), "[lon, lat] with -90 <= lat <= 90")
-        lon = float(point[0])
-        if not -180 <= lon <= 180:
-            lon = (lon + 180) % 360 - 180
-        points.append((lon, float(point[1])))
-    return points
+    expected = "[lon, lat] with -90 <= lat <= 90"
+    # Whole-list checks at C speed first; the point-by-point loop only finds the one to name.
+    lengths = set(map(len, coords)) if set(map(type, coords)) == {list} else set()
+    if not lengths or not lengths <= {2, 3} or not set(map(type, chain.from_iterable(coords))) <= NUMBER_TYPES:
+        raise _FileProblem(name, _short(next(p for p in coords if not _is_position(p))), expected)
+    try:
+        xy = np.array(coords if lengths == {2} else [point[:2] for point in coords], dtype=float)
+    except OverflowError:  # an integer beyond any float
+        huge = next(p for p in coords if abs(p[0]) > 540 or abs(p[1]) > 90)
+        raise _FileProblem(name, _short(huge), expected) from None
+    inside = (xy[:, 0] >= -540) & (xy[:, 0] <= 540) & (xy[:, 1] >= -90) & (xy[:, 1] <= 90)  # NaN is outside
+    if not inside.all():
+        raise _FileProblem(name, _short(coords[int(np.argmin(inside))]), expected)
+    outside = (xy[:, 0] < -180) | (xy[:, 0] > 180)
+    xy[outside, 0] = (xy[outside, 0] + 180) % 360 - 180
+    return xy
+
+
+def _is_position(point: object) -> bool:
+    return (
+        type(point) is list
+        and 2 <= len(point) <= 3
+        and all(type(v) in NUMBER_TYPES for v in point)  # true/false and "1" are not numbers here
+    )
 
 
 def _upload_places(raw_places: list, places: dict[str, Place], label: str, errors: list[DataError]) -> dict:

@@ -7,12 +7,15 @@ import json
 import math
 import pathlib
 import random
+from itertools import pairwise
 
 import pytest
 import yaml
+from geopy.distance import geodesic
 
 from conftest import PLACES, VALID_EVENT
 from patrolmap import export, maps, upload
+from patrolmap.cards import event_card
 from patrolmap.load import DataError, parse_event
 from patrolmap.upload import MAX_ERRORS, UPLOAD_PREFIX, parse_upload
 
@@ -200,6 +203,12 @@ def test_geojson_polygon_becomes_an_area_and_point_is_ignored():
         ({"type": "LineString", "coordinates": [[129, 35]]}, "geometry.coordinates"),  # one point
         ({"type": "LineString", "coordinates": [[129, 35], [129, 95]]}, "geometry.coordinates"),  # lat > 90
         ({"type": "LineString", "coordinates": [[129, 35], ["a", 30]]}, "geometry.coordinates"),
+        ({"type": "LineString", "coordinates": [[129, 35], [True, 30]]}, "geometry.coordinates"),  # a bool is no number
+        ({"type": "LineString", "coordinates": [[129, 35], [math.nan, 30]]}, "geometry.coordinates"),  # JSON NaN
+        ({"type": "LineString", "coordinates": [[129, 35], [10**400, 30]]}, "geometry.coordinates"),  # beyond float
+        ({"type": "LineString", "coordinates": [[129, 35], [130, 30, "high"]]}, "geometry.coordinates"),  # bad z
+        ({"type": "LineString", "coordinates": [[129, 35], [[130, 30]]]}, "geometry.coordinates"),  # nested once more
+        ({"type": "LineString", "coordinates": [[129, 35], {"lon": 130}]}, "geometry.coordinates"),
         ({"type": "Polygon", "coordinates": []}, "geometry.coordinates"),
         ({"type": "MultiPolygon", "coordinates": []}, "geometry.type"),
         ("not a geometry", "geometry"),
@@ -542,3 +551,62 @@ def test_simplified_indices_keep_ends_and_order(n, cap):
     kept = upload.simplified_indices(points, cap)
     assert kept[0] == 0 and kept[-1] == n - 1 and kept == sorted(set(kept))
     assert len(kept) <= max(cap, 2) and (n <= cap) == (len(kept) == n)
+
+
+def zigzag(n: int) -> list[list[float]]:
+    """n points east along 35N, each 0.01 degree up or down: far longer than its simplified line."""
+    return [[129 + i * 3 / n, 35 + (0.01 if i % 2 else -0.01)] for i in range(n)]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        zigzag(5_000),
+        [
+            [179.0 + i / 1000, 50.0] if i < 1000 else [-180 + (i - 1000) / 1000, 50.0] for i in range(2_000)
+        ],  # across 180
+        [[170 + i / 100, 52 + math.sin(i / 30)] for i in range(3_000)],  # a smooth curve
+    ],
+)
+def test_simplified_route_says_its_full_length(line):
+    # The route is drawn with at most MAX_VERTICES points; its length is measured on every point
+    # given, with the same geodesic as the map (geopy's, summed leg by leg, is the reference).
+    content = collection(
+        feature({"type": "LineString", "coordinates": line}, route={"provenance": "map", "source": "a"})
+    )
+    result = parse_upload("track.geojson", content, PLACES)
+    assert result.errors == []
+    (event,) = result.events
+    assert len(event.route.waypoints) <= upload.MAX_VERTICES
+    full = sum(geodesic((a[1], a[0]), (b[1], b[0])).km for a, b in pairwise(line))
+    (note,) = result.notes
+    assert f"route simplified from {len(line):,} to {len(event.route.waypoints):,} points for drawing" in note
+    assert f"length computed on the full route: ~{full:,.0f} km" in note
+    assert event.route.note.endswith(f"the full route measures ~{full:,.0f} km.")
+
+
+def test_route_note_from_the_file_is_kept_before_the_simplification():
+    route = {"provenance": "map", "source": "a", "note": "From the JSO's chart"}
+    content = collection(feature({"type": "LineString", "coordinates": zigzag(2_000)}, route=route))
+    (event,) = parse_upload("track.geojson", content, PLACES).events
+    assert event.route.note.startswith("From the JSO's chart Simplified from 2,000 uploaded points to ")
+
+
+def test_simplified_route_note_is_on_the_card():
+    content = collection(
+        feature({"type": "LineString", "coordinates": zigzag(2_000)}, route={"provenance": "map", "source": "a"})
+    )
+    result = parse_upload("track.geojson", content, PLACES)
+    card = event_card(result.events[0], {**PLACES, **result.places})
+    assert "Simplified from 2,000 uploaded points" in card.route["note"]
+
+
+def test_hostile_coordinates_fixture_names_every_bad_line():
+    # tests/fixtures/hostile/uploads: one good 3,000-point track, six lines whose coordinates are
+    # true, NaN, a string z, nested once more, four values, and an integer of 401 digits.
+    path = pathlib.Path(__file__).parent / "fixtures/hostile/uploads/track_and_bad_coordinates.geojson"
+    result = parse_upload(path.name, path.read_bytes(), PLACES)
+    assert [e.id for e in result.events] == ["upload-air-2021-01-01"]
+    assert [(e.record, e.field) for e in result.errors] == [(f"row {n}", "geometry.coordinates") for n in range(2, 8)]
+    (note,) = result.notes
+    assert note.startswith("row 1 (id=air-2021-01-01): route simplified from 3,000 to ")
