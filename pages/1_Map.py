@@ -13,6 +13,9 @@ events = ui.events_by_id(shown["id"])
 
 st.title("Map of joint patrols")
 st.markdown(f"**{len(shown)}** of {len(frame)} events shown · {md_escape(filters.describe())}")
-result = ui.render_map(events, dataset.places, view)
+map_column, card_panel = ui.map_layout()
+with map_column:
+    result = ui.render_map(events, dataset.places, view)
+with card_panel:
+    ui.render_selection(result, view, dataset, events)
 ui.render_exports(events, filters, view)
-ui.render_selection(result, view, dataset, events)

@@ -60,6 +60,7 @@ class Card:
     sources: list[dict]
     firsts: list[str]
     unknown: list[str]
+    no_route: str = ""  # why no route is drawn, when there is none
 
 
 def event_card(event: Event, places: dict[str, Place]) -> Card:
@@ -133,7 +134,24 @@ def event_card(event: Event, places: dict[str, Place]) -> Card:
         ],
         firsts=list(event.firsts),
         unknown=list(event.unknown),
+        no_route="" if event.route is not None else no_route_reason(event, places),
     )
+
+
+def no_route_reason(event: Event, places: dict[str, Place]) -> str:
+    """Why the map draws no route for the event, from the record alone (the schema says a route is
+    omitted when no source describes one): the unknown item that names the route if there is one,
+    else what the sources do give, the areas."""
+    areas = ", ".join(places[a].name for a in event.areas if a in places)
+    missing = next((item for item in event.unknown if "route" in item.casefold()), "")
+    if missing:
+        return (
+            f"No route drawn: looked for and not found in the sources read ({missing}); "
+            f"the map shows the areas: {areas}."
+        )
+    if event.kind == "exercise":
+        return f"No route drawn: the sources give only the exercise area ({areas})."
+    return f"No route drawn: the sources give only the areas covered ({areas}), not a path through them."
 
 
 def _value_text(value: object) -> str:

@@ -33,6 +33,9 @@ AREA_IDS_MAX = 50
 # Badges per event while they stay legible; beyond, one count per place (until zoomed in).
 MAX_BADGES = 12
 MAX_ZOOMED_BADGES = 200
+# (zoom from which a crowded view's badges show, last zoom of the counts that stand for them)
+BADGE_ZOOM = (6, 5)
+BADGE_ZOOM_SELECTED = (8, 7)
 # The browser gets at most this many points per line or ring; longer ones (uploads) are
 # simplified for drawing. Lengths are measured on the full path.
 MAX_DRAWN_POINTS = 2000
@@ -427,7 +430,10 @@ def add_badges(model: MapModel, events: list[Event], places: dict[str, Place], s
     crowded = model.aggregated or len(anchored) > MAX_BADGES
     per_event = not model.aggregated and len(anchored) <= MAX_ZOOMED_BADGES
     per_place: dict[str, list[str]] = defaultdict(list)
-    index = model.add_style({"min_zoom": 6 if crowded else 0})  # a crowded view's badges: only zoomed in
+    # A crowded view's badges show only zoomed in; with one event open among many, closer still, so
+    # the open event's badge (always shown) is read on its own at the zoom the map opens it at.
+    min_zoom, count_max_zoom = (BADGE_ZOOM_SELECTED if selected else BADGE_ZOOM) if crowded else (0, None)
+    index = model.add_style({"min_zoom": min_zoom})
     always = model.add_style({"min_zoom": 0})
     seen: Counter = Counter()
     for event, anchor in anchored:
@@ -453,7 +459,7 @@ def add_badges(model: MapModel, events: list[Event], places: dict[str, Place], s
         )
     if not crowded:
         return
-    counts = model.add_style({"max_zoom": 5} if per_event else {})
+    counts = model.add_style({"max_zoom": count_max_zoom} if per_event else {})
     for anchor, ids in sorted(per_place.items()):
         model.badges.append(
             Feature(

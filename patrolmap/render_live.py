@@ -22,7 +22,15 @@ from folium.plugins import Timeline, TimelineSlider
 from folium.utilities import JsCode
 
 from patrolmap import csp, style
-from patrolmap.assets import JS_URL, STATIC_URL, TEXTPATH_JS, IconPath, land_geojson, use_local_assets
+from patrolmap.assets import (
+    JS_URL,
+    MARKERCLUSTER_JS,
+    STATIC_URL,
+    TEXTPATH_JS,
+    IconPath,
+    land_geojson,
+    use_local_assets,
+)
 from patrolmap.layers import DEFAULT_CENTER, Feature, MapModel
 from patrolmap.viewstate import BASEMAP_DEFAULT
 
@@ -60,7 +68,12 @@ BASEMAPS = (BASEMAP_DEFAULT, *ONLINE_TILES)
 
 MAP_CSS = (
     f"div.leaflet-container{{background:{style.SEA_COLOR};}}"  # beats leaflet.css, loaded later
+    # streamlit-folium gives its map a fixed pixel height; the page sizes the frame to the window.
+    "#map_div{height:100vh !important}"
     ".incident-icon span{font-size:18px;text-shadow:0 0 3px #fff,0 0 3px #fff;}"
+    # A group of incidents: a white rounded square with a red edge, unlike the round dark counts of badges.
+    ".incident-group span{display:block;width:22px;height:22px;border-radius:4px;background:#fff;"
+    "border:2px solid #c0392b;box-sizing:border-box;font:bold 11px/18px sans-serif;text-align:center;color:#c0392b}"
     ".place-label{white-space:nowrap;transform:translate(-50%,-50%);font:11px/1.1 sans-serif;"
     "text-shadow:0 0 2px #fff,0 0 2px #fff,0 0 3px #fff;pointer-events:none;user-select:text;}"
     ".place-label span{display:inline-block;transform:translate(-50%,-50%);}"
@@ -82,6 +95,12 @@ MAP_CSS = (
     ".leaflet-control-scale-line{font:11px/1.2 sans-serif;padding:1px 6px;white-space:nowrap;"
     "box-sizing:content-box;background:rgba(255,255,255,.85)}"
     "@media (max-width:900px),(max-height:760px){.patrol-legend{max-width:240px}}"
+    # Playback: the slider in a strip below the map, not over its bottom.
+    "body.patrol-playback #map_div{height:calc(100vh - 66px) !important}"
+    "body.patrol-playback .leaflet-control.leaflet-timeline-control{position:fixed;left:0;right:0;bottom:0;width:auto;"
+    "margin:0;border-radius:0;padding:2px 8px;height:62px;box-sizing:border-box}"
+    "body.patrol-playback .patrol-legend{bottom:88px !important}"
+    ".patrol-now{font:bold 12px/1.3 sans-serif;color:#222;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}"
 )
 
 
@@ -167,6 +186,7 @@ class MapScript(JSCSSMixin, MacroElement):
     _template = Template("")
     default_js = [
         ("polylinetextpath", f"{STATIC_URL}/{TEXTPATH_JS}"),
+        ("markerclusterjs", f"{STATIC_URL}/{MARKERCLUSTER_JS}"),
         ("patrolmap", f"{JS_URL}/patrolmap.js"),
     ]
 
@@ -216,7 +236,7 @@ def live_layers(model: MapModel) -> list[folium.FeatureGroup]:
     groups = [
         _group(AREA_LAYER, model.areas, model, kind="areas"),
         _group(route_name, model.routes, model, kind="routes", arrows=not model.aggregated, focus=model.selected),
-        _group(INCIDENT_LAYER, model.incidents, model, kind="incidents"),
+        _group(INCIDENT_LAYER, model.incidents, model, kind="incidents", cluster=not model.aggregated),
     ]
     if model.labels:
         groups.append(_group(LABEL_LAYER, model.labels, model, kind="labels"))
@@ -266,6 +286,9 @@ class LandLayer(Layer):
         self.style = style.LAND_STYLE
 
 
+INCIDENT_GROUP_ENTRY = style.LegendEntry("incident_group", "group", "Incidents close together: how many (zoom in)")
+
+
 class Legend(MacroElement):
     """The legend of what the model draws (and nothing else); its text is static, not from records."""
 
@@ -287,6 +310,8 @@ class Legend(MacroElement):
         super().__init__()
         self._name = "Legend"
         self.open = open_
+        if any(e.key.startswith("incident:") for e in entries):  # the live map groups close incidents
+            entries = [*entries, INCIDENT_GROUP_ENTRY]
         self.entries = entries
         self.body = "\n".join(f"<span>{legend_swatch(e)} {escape(e.label)}</span>" for e in entries)
 
@@ -311,6 +336,11 @@ def legend_swatch(entry: style.LegendEntry) -> str:
         return (
             '<span style="display:inline-block;width:9px;height:9px;border-radius:50%;'
             f'border:2px solid {entry.color}"></span>'
+        )
+    if entry.swatch == "group":
+        return (
+            '<span style="display:inline-block;border:2px solid #c0392b;border-radius:3px;padding:0 3px;'
+            'font-size:9px;font-weight:bold;color:#c0392b">3</span>'
         )
     if entry.swatch == "badge":
         return '<span style="border:1px solid #777;border-radius:3px;padding:0 2px;font-size:9px">2×</span>'
@@ -462,4 +492,26 @@ def playback_layers(model: MapModel, events) -> tuple[Timeline, TimelineSlider] 
         playback_duration=20000,
     )
     slider.add_timelines(timeline)
+    PlaybackScript(
+        timeline,
+        {e.id: e.date_start.isoformat() for e in events},
+        {e.id: style.route_label(e) for e in events},
+    ).add_to(slider)
     return timeline, slider
+
+
+class PlaybackScript(MacroElement):
+    """Hooks the time slider to static/js/patrolmap.js: the events started by the slider's date are
+    drawn, the latest of them highlighted and named under the slider, which sits below the map."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+        PatrolMap.playback({{ this.timeline.get_name() }}, {{ this._parent.get_name() }}, {{ this.info }});
+        {% endmacro %}"""
+    )
+
+    def __init__(self, timeline: Timeline, starts: dict[str, str], labels: dict[str, str]):
+        super().__init__()
+        self._name = "PlaybackScript"
+        self.timeline = timeline
+        self.info = script_safe(json.dumps({"starts": starts, "labels": labels}, ensure_ascii=False))

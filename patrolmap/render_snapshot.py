@@ -38,6 +38,7 @@ MAP_HEIGHT_RANGE_IN = (3.2, 7.5)
 LAND_EDGE = style.LAND_STYLE["color"]
 LAND_FILL = style.LAND_STYLE["fillColor"]
 CAPTION_FONT = 8.5
+LEGEND_STYLE = {"fontsize": 7.5, "frameon": False, "handlelength": 2.8, "columnspacing": 1.6, "borderaxespad": 0}
 
 # rcParams are process-wide and Streamlit serves sessions from threads: render one figure at a time.
 _RENDER_LOCK = threading.Lock()
@@ -296,6 +297,12 @@ def _draw_badges(ax, extent, model: MapModel, kept: list) -> None:
             continue
         x, y = feature.coords
         box = _text_box(ax, x, y, feature.label, 6.5)
+        # A badge near the frame is moved along its line until it fits inside, never cut by the edge.
+        shift = max(0.0, ax.bbox.x0 + 4 - box[0]) - max(0.0, box[1] - (ax.bbox.x1 - 4))
+        if shift:
+            px, py = ax.transData.transform((x, y))
+            x = float(ax.transData.inverted().transform((px + shift, py))[0])
+            box = (box[0] + shift, box[1] + shift, box[2], box[3])
         if not _free(box, kept):
             continue
         kept.append(box)
@@ -389,12 +396,22 @@ def _caption_block(caption: Caption, width_in: float) -> list[tuple[str, bool]]:
     ]
 
 
+def _legend_columns(handles: list, width_in: float, most: int) -> int:
+    """The most columns (up to `most`) whose legend fits the map's width: long labels take fewer."""
+    for cols in range(most, 1, -1):
+        fig = Figure(figsize=(width_in + 2, 2), dpi=FIG_DPI)
+        legend = fig.legend(handles=handles, ncols=cols, **LEGEND_STYLE)
+        if legend.get_window_extent(FigureCanvasAgg(fig).get_renderer()).width <= width_in * FIG_DPI:
+            return cols
+    return 1
+
+
 def _draw_map(model: MapModel, view, caption: Caption | None, aspect: str | None = None) -> Figure:
     """Figure laid out in inches from the top: map, legend, caption block (when given)."""
     left, right, top = 0.6, 0.3, 0.3
     handles = _legend_handles(model)
     fig_w, fixed_h = ASPECTS[aspect] if aspect else (FIG_WIDTH_IN, None)
-    legend_cols = 5 if fig_w > 12 else 4
+    legend_cols = _legend_columns(handles, fig_w - left - right, 5 if fig_w > 12 else 4)
     legend_h = 0.2 * math.ceil(len(handles) / legend_cols) + 0.1
     text_lines = _caption_block(caption, fig_w) if caption else []
     line_h = CAPTION_FONT * 1.5 / 72
@@ -426,11 +443,7 @@ def _draw_map(model: MapModel, view, caption: Caption | None, aspect: str | None
         loc="upper left",
         bbox_to_anchor=(left / fig_w, 1 - legend_top / fig_h),
         ncols=legend_cols,
-        fontsize=7.5,
-        frameon=False,
-        handlelength=2.8,
-        columnspacing=1.6,
-        borderaxespad=0,
+        **LEGEND_STYLE,
     )
     # caption block; record text, so never parsed as mathtext
     y_in = legend_top + legend_h + 0.15

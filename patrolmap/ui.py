@@ -33,6 +33,30 @@ from patrolmap.viewstate import (
 )
 
 MAP_KEY = "patrol_map"
+LAYOUT_KEY = "map_layout"
+CARD_KEY = "event_card"
+# The map page's layout, in CSS because only the browser knows the window: the map fills the
+# window's height below the title (whole at 1280x720, so a click never scrolls the page to bring
+# the frame into view); from 1500 px wide an open card sits beside the map and scrolls on its own
+# (with no card the map takes the full width); narrower, the open card floats over the map's right side.
+MAP_HEIGHT_CSS = "clamp(360px, calc(100vh - 172px), 980px)"
+MAP_PAGE_CSS = f"""<style>
+[data-testid=stMainBlockContainer]{{padding-top:3.4rem;padding-bottom:2rem}}
+[data-testid=stMainBlockContainer] h1{{padding:0 0 .1rem 0;font-size:2.1rem}}
+.st-key-{LAYOUT_KEY} iframe[title="streamlit_folium.st_folium"]{{height:{MAP_HEIGHT_CSS} !important}}
+@media (min-width:1500px){{
+  .st-key-{LAYOUT_KEY} [data-testid=stColumn]:last-child{{max-height:{MAP_HEIGHT_CSS};overflow-y:auto}}
+  .st-key-{LAYOUT_KEY} [data-testid=stHorizontalBlock]:not(:has(.st-key-{CARD_KEY})){{flex-wrap:wrap}}
+  .st-key-{LAYOUT_KEY} [data-testid=stHorizontalBlock]:not(:has(.st-key-{CARD_KEY})) > [data-testid=stColumn]{{
+    flex:1 1 100% !important;width:100% !important;min-width:100%}}
+}}
+@media (max-width:1499.98px){{
+  .st-key-{LAYOUT_KEY} [data-testid=stHorizontalBlock]{{flex-wrap:wrap}}
+  .st-key-{LAYOUT_KEY} [data-testid=stColumn]{{flex:1 1 100% !important;width:100% !important;min-width:100%}}
+  .st-key-{CARD_KEY}{{position:fixed;top:3.9rem;right:1.2rem;width:min(480px,46vw);max-height:calc(100vh - 5rem);
+    overflow-y:auto;z-index:999;background:var(--st-background-color,#fff);box-shadow:0 4px 18px rgba(0,0,0,.28)}}
+}}
+</style>"""
 LOG = logging.getLogger(__name__)
 COMPARE_PAGE_FILE = "pages/6_Compare.py"
 APP_DIR = Path(__file__).resolve().parent.parent
@@ -461,7 +485,15 @@ def filtered(frame, filters: Filters):
     return filter_events(frame, filters)
 
 
-def render_map(events, places, view: ViewState, height: int = 620, zoom=None, center=None) -> dict | None:
+def map_layout():
+    """(map column, card panel column) of the Map page, with the CSS that places them; the same
+    two columns on every run, so the map's frame is never rebuilt when a card opens."""
+    st.html(MAP_PAGE_CSS)
+    with st.container(key=LAYOUT_KEY):
+        return st.columns([5, 3], gap="small")
+
+
+def render_map(events, places, view: ViewState, height: int = 560, zoom=None, center=None) -> dict | None:
     """The map, its data layers updated in place so the analyst's pan and zoom survive filter changes.
 
     Only a click on a feature reruns the app (returned_objects); panning and zooming do not.
@@ -564,7 +596,7 @@ def render_card(card: cards.Card, event_id: str = "") -> None:
             if card.route["note"]:
                 st.caption(esc(card.route["note"]))
         else:
-            st.caption("No source describes a route; only the areas are shown.")
+            st.caption(esc(card.no_route or "No source describes a route; only the areas are shown."))
     if card.claims:
         st.markdown("**What each source claims**" + (" · ⚠ sources disagree" if card.disputes else ""))
         st.dataframe(_worded_rows(card.claims), hide_index=True, width="stretch")
@@ -669,7 +701,8 @@ def apply_map_click(result) -> None:
 
 
 def render_selection(result, view: ViewState, dataset: load.Dataset, events: list) -> None:
-    """Event picker fed by map clicks; the chosen event's card and its place in the URL."""
+    """Event picker fed by map clicks, the events of a clicked shared area to choose from, and the
+    chosen event's card (in the card panel: beside the map on wide screens, over it otherwise)."""
     apply_map_click(result)
     clicked, area_events = clicked_event(result)
     ids = [e.id for e in events]
@@ -684,13 +717,43 @@ def render_selection(result, view: ViewState, dataset: load.Dataset, events: lis
         format_func=lambda i: maps.event_label(by_id[i]) if i else "—",
         key="w_event",
     )
-    if area_events and not clicked:
-        names = ", ".join(maps.event_label(by_id[i]) for i in area_events if i in by_id)
-        st.caption("Events in the clicked area: " + cards.md_escape(names))
     remember_view(replace(view, event=chosen))
-    if chosen:
-        with st.container(border=True):
+    area_choice = [i for i in area_events if i in by_id] if not clicked else []
+    if st.session_state.get("card_closed_click") == st.session_state.get("last_click"):
+        area_choice = []  # closed by the analyst: the same click does not reopen it
+    if not chosen and len(area_choice) < 2:
+        return
+    with st.container(key=CARD_KEY, border=True):
+        st.button("✕ Close card", key="w_close_card", on_click=_close_card, help="Close the event card")
+        if len(area_choice) > 1:
+            render_area_choice(result, area_choice, by_id)
+        if chosen:
             render_card(cards.event_card(by_id[chosen], dataset.places), chosen)
+
+
+def render_area_choice(result, area_ids: list[str], by_id: dict) -> None:
+    """A clicked area used by several events: its events as a list to choose from, latest first."""
+    props = ((result or {}).get("last_active_drawing") or {}).get("properties") or {}
+    area = str(props.get("area_id", ""))
+    place = current_dataset().places.get(area)
+    name = place.name if place is not None else "this area"
+    key = f"w_area_pick-{area}-{len(area_ids)}"
+    options = list(reversed(area_ids))
+    if key not in st.session_state or st.session_state[key] not in options:
+        current = st.session_state.get("w_event")
+        st.session_state[key] = current if current in options else options[0]
+    st.radio(
+        f"{len(area_ids)} events used {name} (approximate area): choose one",
+        options,
+        format_func=lambda i: maps.event_label(by_id[i]),
+        key=key,
+        on_change=lambda: st.session_state.update(w_event=st.session_state[key]),
+    )
+
+
+def _close_card() -> None:
+    st.session_state["w_event"] = ""
+    st.session_state["card_closed_click"] = st.session_state.get("last_click")
 
 
 def current_page() -> str:

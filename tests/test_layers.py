@@ -198,6 +198,25 @@ def test_many_events_give_badges_way_to_counts(dataset):
     assert all(model.style_of(f).get("min_zoom", 0) > 0 for f in model.badges if f.layer == "badge")
 
 
+@pytest.mark.parametrize(
+    "selected, other_from, counts_until",
+    [
+        ("", *layers.BADGE_ZOOM),
+        # One event open among all: the map opens on it at zoom <= 6, where only its badge shows.
+        ("air-2019-07-23", *layers.BADGE_ZOOM_SELECTED),
+    ],
+)
+def test_badges_come_back_on_zoom_in_later_when_one_event_is_open(dataset, selected, other_from, counts_until):
+    model = layers.build_model(dataset.events, dataset.places, selected=selected)
+    badges = {f.props["event_id"]: model.style_of(f) for f in model.badges if f.layer == "badge"}
+    counts = [model.style_of(f) for f in model.badges if f.layer == "badge_count"]
+    assert {s["min_zoom"] for i, s in badges.items() if i != selected} == {other_from}
+    assert {s["max_zoom"] for s in counts} == {counts_until}
+    assert counts_until < other_from  # at every zoom either the badge or its place's count shows
+    if selected:
+        assert badges[selected]["min_zoom"] == 0 and selected in badges
+
+
 def test_place_names_cover_seas_straits_islands_countries(dataset):
     labels = layers.build_model([], dataset.places).labels
     kinds = {f.props["kind"] for f in labels}

@@ -73,3 +73,28 @@ def test_map_of_nothing(dataset, caption):
 def test_map_bad_view(dataset, subset, caption, bad):
     with pytest.raises(ValueError, match="lon_min, lon_max"):
         export.map_png(subset, dataset.places, caption, view=bad)
+
+
+@pytest.mark.parametrize("kind", ["air_patrol", "exercise", None])
+@pytest.mark.parametrize("aspect", [None, "16:9", "4:3"])
+def test_legend_and_badges_stay_inside_the_image(dataset, caption, kind, aspect):
+    """A briefing slide: no legend column cut by the image edge, no badge cut by the map's frame."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    events = [e for e in dataset.events if kind is None or e.kind == kind]
+    model = snapshot.snapshot_model(events, dataset.places)
+    fig = snapshot._draw_map(model, snapshot.map_view(events, dataset.places), caption, aspect)
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()  # text boxes are placed when drawn
+    renderer = canvas.get_renderer()
+    width = fig.get_figwidth() * fig.dpi
+    (legend,) = fig.legends
+    box = legend.get_window_extent(renderer)
+    assert 0 <= box.x0 and box.x1 <= width, (box, width)
+    (ax,) = fig.axes
+    frame = ax.get_window_extent(renderer)
+    badges = [t for t in ax.texts if (t.get_gid() or "").startswith("badge")]
+    assert badges or kind is None
+    for text in badges:
+        patch = text.get_bbox_patch().get_window_extent(renderer)
+        assert frame.x0 - 1 <= patch.x0 and patch.x1 <= frame.x1 + 1, (text.get_text(), patch, frame)

@@ -12,6 +12,9 @@
   var DIMMED = 0.2;
   var state = { layers: [], highlighted: null, fitted: false };
 
+  /* The map a model layer is drawn on: its own, or that of the cluster group drawing its markers. */
+  function onMap(g) { return g._map || (g.patrolCluster && g.patrolCluster._map) || null; }
+
   function tip(lines, notes) {
     var el = document.createElement("div");
     lines.concat(notes).forEach(function (text, i) {
@@ -119,7 +122,7 @@
 
   function eachRoute(fn) {
     state.layers.forEach(function (g) {
-      if (!g._map) { return; }
+      if (!onMap(g)) { return; }
       g.eachLayer(function (l) { if (l.feature && l.feature.properties.layer === "route") { fn(l); } });
     });
   }
@@ -130,6 +133,13 @@
     el.setAttribute("tabindex", "0");
     el.setAttribute("role", "button");
     el.setAttribute("aria-label", name);
+    // A click focuses the feature; the browser would then scroll the page to bring the whole map
+    // frame into view, between mouse down and up, and the click would be lost. Focus, no scroll.
+    el.addEventListener("mousedown", function (ev) {
+      if (ev.button !== 0) { return; }
+      ev.preventDefault();
+      el.focus({ preventScroll: true });
+    });
     el.addEventListener("keydown", function (ev) {
       if (ev.key === "Enter" || ev.key === " ") {
         ev.preventDefault();
@@ -185,7 +195,7 @@
     var zoom = map.getZoom(), kept = [];
     var items = [];
     state.layers.forEach(function (g) {
-      if (!g._map) { return; }
+      if (!onMap(g)) { return; }
       g.eachLayer(function (l) {
         var p = l.feature && l.feature.properties;
         if (l.routeLabel && l.routeLabel.getElement()) { items.push(l.routeLabel); }
@@ -203,6 +213,10 @@
     items.forEach(function (l) {
       var p = l.feature.properties, el = l.getElement();
       var show = (p.min_zoom === undefined || zoom >= p.min_zoom) && (p.max_zoom === undefined || zoom <= p.max_zoom);
+      if (state.playback && (p.layer === "badge" || p.layer === "badge_count")) {
+        // Playback: what each side sent, once its event has started; counts stand for all events, so none.
+        show = p.layer === "badge" && state.playback.started(p.event_id);
+      }
       el.style.display = show ? "" : "none";
       if (!show) { return; }
       var box = (el.firstChild || el).getBoundingClientRect();
@@ -216,7 +230,7 @@
   function dataBounds() {
     var bounds = null;
     state.layers.forEach(function (g) {
-      if (!g._map || g.patrolKind === "labels") { return; }
+      if (!onMap(g) || g.patrolKind === "labels") { return; }
       g.eachLayer(function (l) {
         var b = l.getBounds ? l.getBounds() : (l.getLatLng ? L.latLngBounds([l.getLatLng()]) : null);
         if (b && b.isValid()) { bounds = bounds ? bounds.extend(b) : L.latLngBounds(b.getSouthWest(), b.getNorthEast()); }
@@ -229,7 +243,7 @@
   function fitEvent(map, id) {
     var bounds = null;
     state.layers.forEach(function (g) {
-      if (!g._map) { return; }
+      if (!onMap(g)) { return; }
       g.eachLayer(function (l) {
         var p = l.feature && l.feature.properties;
         if (!p || p.event_id !== id || p.layer === "badge") { return; }
@@ -237,8 +251,41 @@
         bounds = bounds ? bounds.extend(b) : L.latLngBounds(b.getSouthWest(), b.getNorthEast());
       });
     });
-    if (bounds) { map.fitBounds(bounds, { padding: [40, 40], maxZoom: 6, animate: false }); }
+    if (bounds) {
+      map.fitBounds(bounds, { paddingTopLeft: [40, 40], paddingBottomRight: [40 + coveredRight(), 40], maxZoom: 6,
+        animate: false });
+    }
     return !!bounds;
+  }
+
+  /* Pixels of the map's right side under the page's floating event card (narrow windows), 0 when none. */
+  function coveredRight() {
+    try {
+      var card = window.parent.document.querySelector(".st-key-event_card");
+      if (!card || window.parent.getComputedStyle(card).position !== "fixed" || !window.frameElement) { return 0; }
+      var r = card.getBoundingClientRect(), f = window.frameElement.getBoundingClientRect();
+      return Math.max(0, Math.min(f.width - 120, f.right - r.left));
+    } catch (e) { return 0; }
+  }
+
+  /* A newly opened event stays in sight: when the floating card would hide part of it, the map moves
+   * it into the uncovered part (a click elsewhere on the map leaves the view alone). */
+  function revealFocus(map) {
+    var covered = coveredRight();
+    if (!covered || !state.focus) { return; }
+    var size = map.getSize(), clear = L.latLngBounds(map.containerPointToLatLng([0, size.y]),
+      map.containerPointToLatLng([size.x - covered, 0]));
+    var hidden = false;
+    state.layers.forEach(function (g) {
+      if (!onMap(g)) { return; }
+      g.eachLayer(function (l) {
+        var p = l.feature && l.feature.properties;
+        if (!p || p.event_id !== state.focus || p.layer === "badge") { return; }
+        var b = l.getBounds ? l.getBounds() : L.latLngBounds([l.getLatLng()]);
+        if (!clear.contains(b)) { hidden = true; }
+      });
+    });
+    if (hidden) { fitEvent(map, state.focus); }
   }
 
   function fitShown(map) {
@@ -251,7 +298,7 @@
   function fitIfOutOfView(map) {
     var view = map.getBounds().pad(-0.1), any = false, inView = false;
     state.layers.forEach(function (g) {
-      if (!g._map || g.patrolKind === "labels") { return; }
+      if (!onMap(g) || g.patrolKind === "labels") { return; }
       g.eachLayer(function (l) {
         var b = l.getBounds ? l.getBounds() : (l.getLatLng ? L.latLngBounds([l.getLatLng()]) : null);
         if (!b || !b.isValid()) { return; }
@@ -311,17 +358,119 @@
     if (state.timer) { return; }
     state.timer = setTimeout(function () {
       state.timer = null;
-      state.layers = state.layers.filter(function (g) { return g._map; });
+      state.layers = state.layers.filter(function (g) { return onMap(g); });
       if (!state.opened) {
         state.opened = true;
+        state.revealed = state.focus;
         if (state.focus && fitEvent(map, state.focus)) { declutter(map); return; }
+      }
+      if (state.focus !== state.revealed) {
+        state.revealed = state.focus;
+        // The card is drawn by the page after the map's rerun: look once it has had time to appear.
+        [400, 1500].forEach(function (ms) { setTimeout(function () { revealFocus(map); declutter(map); }, ms); });
       }
       if (state.autofit !== false) { fitIfOutOfView(map); }
       declutter(map);
     }, 0);
   }
 
+  var GROUP_TIP_MAX = 8;
+
+  /* The first tooltip line of each incident in a group ("Scramble (Japan)"), counted. */
+  function groupLines(cluster) {
+    var counts = {}, order = [];
+    cluster.getAllChildMarkers().forEach(function (m) {
+      var row = m.feature && m.feature.r, data = m.patrolData;
+      if (!row || !data) { return; }
+      var text = strings(data, row[5]).slice(0, 1).concat(strings(data, row[6]).slice(0, 1)).join(", ");
+      if (!(text in counts)) { counts[text] = 0; order.push(text); }
+      counts[text] += 1;
+    });
+    var lines = order.slice(0, GROUP_TIP_MAX).map(function (t) { return (counts[t] > 1 ? counts[t] + "\u00d7 " : "") + t; });
+    if (order.length > GROUP_TIP_MAX) { lines.push("\u2026 and " + (order.length - GROUP_TIP_MAX) + " more"); }
+    return lines;
+  }
+
+  /* A divIcon whose element carries an accessible name (Leaflet makes a keyboard marker's icon focusable,
+   * and Enter on it is a click: on a group, markercluster zooms in to separate it). */
+  var NamedIcon = L.DivIcon.extend({
+    createIcon: function (old) {
+      var div = L.DivIcon.prototype.createIcon.call(this, old);
+      div.setAttribute("role", "button");
+      div.setAttribute("aria-label", this.options.name);
+      return div;
+    },
+  });
+
+  /* Incident markers that overlap at this zoom drawn as one marker with their count (Leaflet.markercluster,
+   * grouped again on every zoom); its tooltip lists them; a click or Enter zooms in to separate them. */
+  function clusterGroup(parent) {
+    var cluster = L.markerClusterGroup({
+      maxClusterRadius: 18,
+      showCoverageOnHover: false,
+      spiderfyOnMaxZoom: true,
+      animate: false,
+      iconCreateFunction: function (c) {
+        var n = c.getChildCount(), lines = groupLines(c);
+        var el = document.createElement("span");
+        el.textContent = String(n);
+        c.unbindTooltip();
+        c.bindTooltip(function () { return tip([n + " incidents here (zoom in to separate)"], lines); }, { sticky: true });
+        return new NamedIcon({ className: "incident-group", html: el, iconSize: [24, 24], iconAnchor: [12, 12],
+          name: n + " incidents here: " + lines.join("; ") });
+      },
+    });
+    cluster.addTo(parent);
+    return cluster;
+  }
+
+  var PLAYBACK_DIMMED = 0.4;
+
+  /* Playback: after each step of the slider, the latest event started by its date is highlighted
+   * (the others dimmed) and named under the slider; badges follow their events. */
+  function playback(timeline, slider, info) {
+    var starts = {};
+    Object.keys(info.starts).forEach(function (id) { starts[id] = Date.parse(info.starts[id]); });
+    document.body.classList.add("patrol-playback");
+    var now = document.createElement("div");
+    now.className = "patrol-now";
+    now.setAttribute("aria-live", "polite");
+    state.playback = { started: function (id) { return starts[id] !== undefined && starts[id] <= timeline.time; } };
+    function idsOf(p) { return p.event_id ? [p.event_id] : (p.event_ids || []); }
+    function update() {
+      var t = timeline.time, latest = -Infinity, current = [];
+      Object.keys(starts).forEach(function (id) {
+        if (starts[id] > t) { return; }
+        if (starts[id] > latest) { latest = starts[id]; current = [id]; } else if (starts[id] === latest) { current.push(id); }
+      });
+      timeline.getLayers().forEach(function (l) {
+        var p = l.feature.properties, base = p.style || {};
+        var on = idsOf(p).some(function (id) { return current.indexOf(id) >= 0; });
+        if (l.setStyle) {
+          l.setStyle(on ? Object.assign({}, base, { opacity: 1, weight: (base.weight || 3) * 1.6 })
+            : Object.assign({}, base, { opacity: (base.opacity || 1) * PLAYBACK_DIMMED,
+              fillOpacity: (base.fillOpacity === undefined ? 0.2 : base.fillOpacity) * PLAYBACK_DIMMED }));
+          if (on && l.bringToFront) { l.bringToFront(); }
+        } else if (l.setOpacity) {
+          l.setOpacity(on ? 1 : PLAYBACK_DIMMED);
+        }
+      });
+      now.textContent = current.length ? "Now: " + current.map(function (id) { return info.labels[id]; }).join("; ")
+        : "No event yet";
+      if (timeline._map) { declutter(timeline._map); }
+    }
+    timeline.on("change", update);
+    timeline.on("add", function () {
+      var map = timeline._map;
+      if (slider.container) { slider.container.appendChild(now); }
+      map.invalidateSize();
+      update();
+    });
+    if (timeline._map) { timeline.fire("add"); }
+  }
+
   window.PatrolMap = {
+    playback: playback,
     /* A GeoJSON layer from a model layer's rows; added to `parent` (a feature group or the map). */
     layer: function (parent, data, options) {
       options = options || {};
@@ -334,7 +483,15 @@
       group.patrolKind = options.kind || "";
       state.layers.push(group);
       if (options.fit === false) { state.autofit = false; }
-      if (options.focus) { state.focus = options.focus; }
+      if (options.focus !== undefined) { state.focus = options.focus; }
+      if (options.cluster && L.markerClusterGroup) {
+        group.eachLayer(function (l) { l.patrolData = data; });
+        var cluster = group.patrolCluster = clusterGroup(parent);
+        cluster.on("add", function () { setup(cluster._map); schedule(cluster._map); });
+        cluster.addLayer(group);
+        if (cluster._map) { setup(cluster._map); schedule(cluster._map); }
+        return group;
+      }
       group.on("add", function () { setup(group._map); schedule(group._map); });
       group.addTo(parent);
       return group;

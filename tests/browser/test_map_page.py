@@ -19,6 +19,8 @@ COUNT_LAYERS = """() => {
     window.map.eachLayer(l => {
         if (l.feature && l.feature.properties && l.feature.properties.layer) counts[l.feature.properties.layer]++;
         else if (l.feature) counts.land++;
+        // Incidents close together at this zoom are drawn as one group marker: each counts, once.
+        else if (window.L.MarkerCluster && l instanceof window.L.MarkerCluster) counts.incident += l.getChildCount();
     });
     counts.paths = document.querySelectorAll('path.leaflet-interactive').length;
     counts.maxSpan = 0;
