@@ -64,78 +64,87 @@ class Card:
 
 
 def event_card(event: Event, places: dict[str, Place]) -> Card:
-    route = None
-    if event.route is not None:
-        coords = route_coords(places, event.route.waypoints)
-        route = {
-            "waypoints": " → ".join(places[p].name for p in event.route.waypoints),
-            "length_km": round(route_length_km(coords)),
-            "straits": straits_on_route(places, event.route.waypoints),
-            "provenance": PROVENANCES[event.route.provenance],
-            "source": event.route.source,
-            "note": event.route.note,
-        }
     disputed = {name for name, _ in event.disputes}
-    sources_by_id = {s.id: s for s in event.sources}
+    producer = {s.id: s.producer for s in event.sources}
     return Card(
         title=event.name,
-        subtitle=(
-            f"{KIND_LABELS[event.kind]} · {event.date_start}"
-            + (f" to {event.date_end}" if event.date_end != event.date_start else "")
-            + " · "
-            + " + ".join(COUNTRIES[c] for c in event.participants)
-            + (" · uploaded by you, not curated" if event.origin == "upload" else "")
-        ),
+        subtitle=_subtitle(event),
         summary=event.summary,
-        assets=[
-            {
-                "country": COUNTRIES[a.country],
-                "type": a.type,
-                "count": a.count if a.count is None or abs(a.count) < SAFE_COUNT else str(a.count),
-                "role": a.role,
-                "source": sources_by_id[a.source].producer,
-            }
-            for a in event.assets
-        ],
-        claims=[
-            {
-                "field": c.field,
-                "value": _value_text(c.value),
-                "source": sources_by_id[c.source].producer,
-                "note": c.note,
-                "conflict": "⚠ disputed" if c.field in disputed else "",
-            }
-            for c in event.claims
-        ],
+        assets=[_asset_row(a, producer) for a in event.assets],
+        claims=[_claim_row(c, producer, disputed) for c in event.claims],
         disputes=[{"field": name, "note": note} for name, note in event.disputes],
-        route=route,
-        incidents=[
-            {
-                "kind": INCIDENT_LABELS[i.kind],
-                "by": COUNTRIES[i.actor],
-                "where": places[i.place].name if i.place else "not reported",
-                "date": str(i.date or ""),
-                "what": i.description,
-                "source": sources_by_id[i.source].producer,
-            }
-            for i in event.incidents
-        ],
-        sources=[
-            {
-                "id": s.id,
-                "producer": s.producer,
-                "title": s.title,
-                "url": safe_url(s.url),
-                "published": str(s.date_published or "unknown"),
-                "accessed": str(s.date_accessed or ""),
-                "kind": s.kind,
-            }
-            for s in event.sources
-        ],
+        route=_route_row(event.route, places) if event.route is not None else None,
+        incidents=[_incident_row(i, places, producer) for i in event.incidents],
+        sources=[_source_row(s) for s in event.sources],
         firsts=list(event.firsts),
         unknown=list(event.unknown),
         no_route="" if event.route is not None else no_route_reason(event, places),
     )
+
+
+def _subtitle(event: Event) -> str:
+    return (
+        f"{KIND_LABELS[event.kind]} · {event.date_start}"
+        + (f" to {event.date_end}" if event.date_end != event.date_start else "")
+        + " · "
+        + " + ".join(COUNTRIES[c] for c in event.participants)
+        + (" · uploaded by you, not curated" if event.origin == "upload" else "")
+    )
+
+
+def _route_row(route, places: dict[str, Place]) -> dict:
+    return {
+        "waypoints": " → ".join(places[p].name for p in route.waypoints),
+        "length_km": round(route_length_km(route_coords(places, route.waypoints))),
+        "straits": straits_on_route(places, route.waypoints),
+        "provenance": PROVENANCES[route.provenance],
+        "source": route.source,
+        "note": route.note,
+    }
+
+
+def _asset_row(asset, producer: dict[str, str]) -> dict:
+    count = asset.count
+    return {
+        "country": COUNTRIES[asset.country],
+        "type": asset.type,
+        "count": count if count is None or abs(count) < SAFE_COUNT else str(count),
+        "role": asset.role,
+        "source": producer[asset.source],
+    }
+
+
+def _claim_row(claim, producer: dict[str, str], disputed: set[str]) -> dict:
+    return {
+        "field": claim.field,
+        "value": _value_text(claim.value),
+        "source": producer[claim.source],
+        "note": claim.note,
+        "conflict": "⚠ disputed" if claim.field in disputed else "",
+    }
+
+
+def _incident_row(incident, places: dict[str, Place], producer: dict[str, str]) -> dict:
+    return {
+        "kind": INCIDENT_LABELS[incident.kind],
+        "by": COUNTRIES[incident.actor],
+        "where": places[incident.place].name if incident.place else "not reported",
+        "date": str(incident.date or ""),
+        "what": incident.description,
+        "source": producer[incident.source],
+    }
+
+
+def _source_row(source) -> dict:
+    return {
+        "id": source.id,
+        "producer": source.producer,
+        "title": source.title,
+        "url": safe_url(source.url),
+        "published": str(source.date_published or "unknown"),
+        "accessed": str(source.date_accessed or ""),
+        "kind": source.kind,
+    }
 
 
 def no_route_reason(event: Event, places: dict[str, Place]) -> str:
