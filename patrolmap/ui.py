@@ -10,7 +10,6 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import streamlit as st
-import streamlit.components.v1 as components
 from streamlit.errors import StreamlitPageNotFoundError
 from streamlit_folium import st_folium
 
@@ -555,7 +554,7 @@ def render_share_link() -> None:
     map's zoom and centre (on PATROLMAP_PUBLIC_URL when the deployer set one)."""
     with st.sidebar:
         st.caption("Share this view")
-        components.html(share.share_box_html(public_base(), current_page()), height=92)
+        st.iframe(share.share_box_html(public_base(), current_page()), height=92)
 
 
 def clicked_event(result: dict | None) -> tuple[str, list[str]]:
