@@ -1,6 +1,7 @@
 """The layer model -> a static map with matplotlib: land, areas, routes with arrows, incidents,
 place names, asset badges, the legend of what is drawn and the caption block, as PNG or SVG,
-byte-identical for the same input. Sizes: the report size (1500 px wide, height from the data)
+byte-identical for the same input. Incident markers that would overlap at the image's scale are
+drawn as one group marker with their count, as the live map's marker clusters do. Sizes: the report size (1500 px wide, height from the data)
 or slide sizes 16:9 and 4:3; the caption can be left off the image (it then goes in the slide's
 notes). Record text is drawn as text, never parsed as mathtext.
 """
@@ -11,22 +12,26 @@ import io
 import math
 import textwrap
 import threading
+from dataclasses import dataclass
 from functools import lru_cache
 
 import matplotlib
+import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.backends.backend_svg import FigureCanvasSVG
 from matplotlib.collections import PathCollection
 from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
+from matplotlib.legend_handler import HandlerBase
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.path import Path as MplPath
+from matplotlib.text import Text
 
 from patrolmap import style
 from patrolmap.assets import land_geojson
 from patrolmap.captions import GEOMETRY_NOTE, Caption, caption_lines
-from patrolmap.layers import MapModel, build_model, map_view
+from patrolmap.layers import Feature, MapModel, build_model, map_view
 from patrolmap.schema import Event, Place
 
 INCIDENT_MARKERS = style.INCIDENT_MARKERS
@@ -38,6 +43,18 @@ MAP_HEIGHT_RANGE_IN = (3.2, 7.5)
 LAND_EDGE = style.LAND_STYLE["color"]
 LAND_FILL = style.LAND_STYLE["fillColor"]
 CAPTION_FONT = 8.5
+INCIDENT_MARKER_PT = 5.5
+# Incidents whose markers lie closer than this are drawn as one group (the live map's cluster radius
+# is 18 px): about the width of a group's box, so that neither groups nor markers overlap one.
+GROUP_RADIUS_PT = 12.0
+# The live map's .incident-group: a white rounded square with a red edge and the count in bold red.
+GROUP_COLOR = "#c0392b"
+GROUP_FONT = 6.5
+GROUP_BOX = {"facecolor": "white", "edgecolor": GROUP_COLOR, "linewidth": 1.2, "boxstyle": "round,pad=0.35"}
+LAYOUT_ROUNDS = 4
+GROUP_ENTRY = style.LegendEntry("incident_group", "group", "Incidents close together: how many")
+MAP_MARGINS_IN = (0.6, 0.3, 0.3)  # left, right, top
+BADGE_PAD = 0.25  # of the font size, round each badge's text
 LEGEND_STYLE = {"fontsize": 7.5, "frameon": False, "handlelength": 2.8, "columnspacing": 1.6, "borderaxespad": 0}
 
 # rcParams are process-wide and Streamlit serves sessions from threads: render one figure at a time.
@@ -114,11 +131,43 @@ def _tick_step(span: float) -> int:
     return 40
 
 
-def _legend_handles(model: MapModel) -> list:
+class _GroupHandler(HandlerBase):
+    """Draws the group entry of the legend as a small group marker (a count in a red-edged box)."""
+
+    def create_artists(self, legend, orig_handle, xdescent, ydescent, width, height, fontsize, trans):
+        return [
+            Text(
+                width / 2 - xdescent,
+                height / 2 - ydescent,
+                "3",
+                ha="center",
+                va="center",
+                fontsize=GROUP_FONT,
+                fontweight="bold",
+                color=GROUP_COLOR,
+                bbox={**GROUP_BOX, "linewidth": 1.0},
+                transform=trans,
+            )
+        ]
+
+
+def _legend_entries(model: MapModel, groups: list[IncidentGroup] | None) -> list[style.LegendEntry]:
+    """The model's legend entries (as the live map's: every incident kind, grouped or not), with the
+    group marker's after the kinds when a group is drawn. groups None: not grouped yet."""
+    entries = style.legend_entries(model.legend_keys())
+    if groups is not None and any(len(g.features) > 1 for g in groups):
+        last_incident = max((i for i, e in enumerate(entries) if e.key.startswith("incident:")), default=-1)
+        entries.insert(last_incident + 1, GROUP_ENTRY)
+    return entries
+
+
+def _legend_handles(model: MapModel, groups: list[IncidentGroup] | None = None) -> list:
     """Legend entries for what this map shows, and nothing else (the same entries as the live map's)."""
     handles = []
-    for entry in style.legend_entries(model.legend_keys()):
-        if entry.swatch == "line":
+    for entry in _legend_entries(model, groups):
+        if entry.swatch == "group":
+            handles.append(Line2D([], [], linestyle="none", label=entry.label, gid=GROUP_ENTRY.key))
+        elif entry.swatch == "line":
             handles.append(Line2D([], [], color=entry.color, linewidth=2, label=entry.label))
         elif entry.swatch in ("dash", "opacity", "leg"):
             dash = {"weight": 3, "dashArray": entry.dash}
@@ -254,8 +303,123 @@ def _draw_routes(ax, model: MapModel) -> None:
             )
 
 
-def _draw_incidents(ax, model: MapModel) -> None:
-    for feature in model.incidents:
+def _legend_handler_map(handles: list) -> dict:
+    return {h: _GroupHandler() for h in handles if isinstance(h, Line2D) and h.get_gid() == GROUP_ENTRY.key}
+
+
+@dataclass(frozen=True)
+class IncidentGroup:
+    """Incidents drawn as one marker: their features (in model order) and where the marker goes."""
+
+    features: tuple[Feature, ...]
+    lon: float
+    lat: float
+
+    @property
+    def gid(self) -> str:
+        return f"incident-group:{self.features[0].fid}"
+
+
+def group_incidents(
+    features: list[Feature], extent, size_px: tuple[float, float], radius_px: float
+) -> list[IncidentGroup]:
+    """Incident markers of a map of `extent` drawn `size_px` large, grouped where they fall within
+    `radius_px` of each other; hotspots and markers outside the extent stay on their own.
+
+    Greedy, in the features' order: each marker joins the nearest group whose centroid is within the
+    radius, else starts one; then groups closer than the radius merge, pass after pass, until none
+    are. So no two markers drawn are closer than the radius, and the same input gives the same groups.
+    A group of one is a singleton, drawn as itself. Groups come in the order of their first feature."""
+    lon_min, lon_max, lat_min, lat_max = extent
+    scale = np.array([size_px[0] / (lon_max - lon_min), size_px[1] / (lat_max - lat_min)])
+    origin = np.array([lon_min, lat_min])
+    members: list[list[int]] = []
+    centroids: list[np.ndarray] = []  # in pixels
+    loose: list[int] = []
+    for i, feature in enumerate(features):
+        if feature.layer != "incident" or not _inside(extent, *feature.coords):
+            loose.append(i)
+            continue
+        members.append([i])
+        centroids.append((np.array(feature.coords) - origin) * scale)
+    while True:
+        merged_members: list[list[int]] = []
+        merged_sums: list[np.ndarray] = []
+        merged_centroids = np.empty((0, 2))
+        for group, centroid in zip(members, centroids, strict=True):
+            if len(merged_members):
+                distances = np.hypot(*(merged_centroids - centroid).T)
+                nearest = int(np.argmin(distances))  # the first of equals: deterministic
+                if distances[nearest] < radius_px:
+                    merged_members[nearest] += group
+                    merged_sums[nearest] = merged_sums[nearest] + centroid * len(group)
+                    merged_centroids[nearest] = merged_sums[nearest] / len(merged_members[nearest])
+                    continue
+            merged_members.append(list(group))
+            merged_sums.append(centroid * len(group))
+            merged_centroids = np.vstack([merged_centroids, centroid])
+        if len(merged_members) == len(members):
+            break
+        members, centroids = merged_members, list(merged_centroids)
+    groups = [(sorted(group), centroid / scale + origin) for group, centroid in zip(members, centroids, strict=True)]
+    groups += [([i], np.array(features[i].coords, dtype=float)) for i in loose]
+    return [
+        IncidentGroup(tuple(features[i] for i in group), float(lon), float(lat))
+        for group, (lon, lat) in sorted(groups, key=lambda item: item[0][0])
+    ]
+
+
+def _map_groups(model: MapModel, extent, map_w_in: float, map_h_in: float) -> list[IncidentGroup]:
+    radius_px = GROUP_RADIUS_PT * FIG_DPI / 72
+    return group_incidents(model.incidents, extent, (map_w_in * FIG_DPI, map_h_in * FIG_DPI), radius_px)
+
+
+class _GroupMarker(Text):
+    """A group's count in its box, in an SVG group named after the group that holds one empty
+    group per incident it stands for: every incident drawn is still found by its model id."""
+
+    def __init__(self, group: IncidentGroup, **kwargs):
+        super().__init__(group.lon, group.lat, f"{len(group.features):,}", **kwargs)
+        self.group = group
+
+    def draw(self, renderer):
+        renderer.open_group("incident-group", gid=self.group.gid)
+        for feature in self.group.features:
+            renderer.open_group("incident", gid=feature.fid)
+            renderer.close_group("incident")
+        super().draw(renderer)
+        renderer.close_group("incident-group")
+
+
+def _group_box(ax, group: IncidentGroup) -> tuple[float, float, float, float]:
+    """The pixel box of a group marker: its count's box grown by the box's padding and edge."""
+    x0, x1, y0, y1 = _text_box(ax, group.lon, group.lat, f"{len(group.features):,}", GROUP_FONT)
+    pad = (0.35 * GROUP_FONT + GROUP_BOX["linewidth"]) * FIG_DPI / 72
+    return x0 - pad, x1 + pad, y0 - pad, y1 + pad
+
+
+def _draw_incidents(ax, model: MapModel, groups: list[IncidentGroup], kept: list) -> None:
+    """Singletons as their kind's marker; groups as a count, whose boxes badges and names then avoid."""
+    for group in groups:
+        if len(group.features) > 1:
+            kept.append(_group_box(ax, group))
+            ax.add_artist(
+                _GroupMarker(
+                    group,
+                    fontsize=GROUP_FONT,
+                    fontweight="bold",
+                    color=GROUP_COLOR,
+                    ha="center",
+                    va="center",
+                    zorder=4.5,
+                    clip_on=True,
+                    transform=ax.transData,
+                    parse_math=False,
+                    bbox=GROUP_BOX,
+                )
+            )
+            continue
+        (feature,) = group.features
         st = model.style_of(feature)
         x, y = feature.coords
         if feature.layer == "hotspot":
@@ -268,7 +432,7 @@ def _draw_incidents(ax, model: MapModel) -> None:
             [y],
             marker=INCIDENT_MARKERS.get(feature.props["kind"], "."),
             color=st["color"],
-            markersize=5.5,
+            markersize=INCIDENT_MARKER_PT,
             markeredgecolor="white",
             markeredgewidth=0.5,
             linestyle="none",
@@ -290,22 +454,37 @@ def _free(box, kept: list) -> bool:
 
 
 def _draw_badges(ax, extent, model: MapModel, kept: list) -> None:
-    """Asset badges of a view with few events; a count per place when many."""
+    """Asset badges of a view with few events; a count per place when many. kept: the boxes taken,
+    the incident groups' first (so a badge moves off a group rather than hide it or give way)."""
+    n_groups = len(kept)
     for feature in model.badges:
         st = model.style_of(feature)
         if st.get("min_zoom", 0) > 0 or not _inside(extent, *feature.coords):
             continue
         x, y = feature.coords
-        box = _text_box(ax, x, y, feature.label, 6.5)
+        pad = BADGE_PAD * 6.5 * FIG_DPI / 72  # the drawn box is the text's grown by its padding
+        x0, x1, y0, y1 = _text_box(ax, x, y, feature.label, 6.5)
+        box = (x0 - pad, x1 + pad, y0 - pad, y1 + pad)
         # A badge near the frame is moved along its line until it fits inside, never cut by the edge.
         shift = max(0.0, ax.bbox.x0 + 4 - box[0]) - max(0.0, box[1] - (ax.bbox.x1 - 4))
         if shift:
             px, py = ax.transData.transform((x, y))
             x = float(ax.transData.inverted().transform((px + shift, py))[0])
             box = (box[0] + shift, box[1] + shift, box[2], box[3])
-        if not _free(box, kept):
+        if not _free(box, kept[n_groups:]):  # another badge or name is there first
             continue
-        kept.append(box)
+        # On a group of incidents: just above it, else just below, as long as it stays in the frame.
+        step = box[3] - box[2] + 2
+        for lift in (0.0, step, -step):
+            moved = (box[0], box[1], box[2] + lift, box[3] + lift)
+            if ax.bbox.y0 + 4 <= moved[2] and moved[3] <= ax.bbox.y1 - 4 and _free(moved, kept):
+                break
+        else:
+            continue
+        if lift:
+            px, py = ax.transData.transform((x, y))
+            y = float(ax.transData.inverted().transform((px, py + lift))[1])
+        kept.append(moved)
         ax.text(
             x,
             y,
@@ -321,7 +500,7 @@ def _draw_badges(ax, extent, model: MapModel, kept: list) -> None:
             bbox={
                 "facecolor": "white" if feature.layer == "badge" else "#333",
                 "edgecolor": "#777",
-                "boxstyle": "round,pad=0.25",
+                "boxstyle": f"round,pad={BADGE_PAD}",
                 "alpha": 0.92,
             },
         )
@@ -400,16 +579,30 @@ def _legend_columns(handles: list, width_in: float, most: int) -> int:
     """The most columns (up to `most`) whose legend fits the map's width: long labels take fewer."""
     for cols in range(most, 1, -1):
         fig = Figure(figsize=(width_in + 2, 2), dpi=FIG_DPI)
-        legend = fig.legend(handles=handles, ncols=cols, **LEGEND_STYLE)
+        legend = fig.legend(handles=handles, ncols=cols, handler_map=_legend_handler_map(handles), **LEGEND_STYLE)
         if legend.get_window_extent(FigureCanvasAgg(fig).get_renderer()).width <= width_in * FIG_DPI:
             return cols
     return 1
 
 
-def _draw_map(model: MapModel, view, caption: Caption | None, aspect: str | None = None) -> Figure:
-    """Figure laid out in inches from the top: map, legend, caption block (when given)."""
-    left, right, top = 0.6, 0.3, 0.3
-    handles = _legend_handles(model)
+@dataclass(frozen=True)
+class _Layout:
+    """Where things go on the figure, in inches from its top left."""
+
+    fig_w: float
+    fig_h: float
+    map_w: float
+    map_h: float
+    extent: tuple[float, float, float, float]
+    legend_top: float
+    legend_h: float
+    legend_cols: int
+    text_lines: list
+
+
+def _layout(handles: list, view, caption: Caption | None, aspect: str | None) -> _Layout:
+    """Map, legend and caption block laid out from the top; on a slide the map takes what is left."""
+    left, right, top = MAP_MARGINS_IN
     fig_w, fixed_h = ASPECTS[aspect] if aspect else (FIG_WIDTH_IN, None)
     legend_cols = _legend_columns(handles, fig_w - left - right, 5 if fig_w > 12 else 4)
     legend_h = 0.2 * math.ceil(len(handles) / legend_cols) + 0.1
@@ -428,21 +621,47 @@ def _draw_map(model: MapModel, view, caption: Caption | None, aspect: str | None
         extent = _pad_to_box(view, map_w, map_h)
     legend_top = top + map_h + 0.4  # below the longitude labels
     fig_h = fixed_h or legend_top + legend_h + 0.15 + caption_h
+    return _Layout(fig_w, fig_h, map_w, map_h, extent, legend_top, legend_h, legend_cols, text_lines)
+
+
+def _layout_and_groups(model: MapModel, view, caption: Caption | None, aspect: str | None):
+    """The layout, the incident groups at its scale and the legend handles of what is then drawn.
+    The group entry can add a legend row, which makes a slide's map shorter, so the groups are found
+    again at that size until the legend stays the same (a round or two; the group entry is all that changes)."""
+    handles = _legend_handles(model)
+    for _ in range(LAYOUT_ROUNDS):
+        layout = _layout(handles, view, caption, aspect)
+        groups = _map_groups(model, layout.extent, layout.map_w, layout.map_h)
+        drawn = _legend_handles(model, groups)
+        if [h.get_label() for h in drawn] == [h.get_label() for h in handles]:
+            break
+        handles = drawn
+    return layout, groups, drawn
+
+
+def _draw_map(model: MapModel, view, caption: Caption | None, aspect: str | None = None) -> Figure:
+    """Figure laid out in inches from the top: map, legend, caption block (when given)."""
+    left, _, top = MAP_MARGINS_IN
+    layout, groups, handles = _layout_and_groups(model, view, caption, aspect)
+    fig_w, fig_h, map_w, map_h, extent = layout.fig_w, layout.fig_h, layout.map_w, layout.map_h, layout.extent
+    legend_top, legend_h, text_lines = layout.legend_top, layout.legend_h, layout.text_lines
+    line_h = CAPTION_FONT * 1.5 / 72
 
     fig = Figure(figsize=(fig_w, fig_h), dpi=FIG_DPI, facecolor="white")
     ax = fig.add_axes((left / fig_w, 1 - (top + map_h) / fig_h, map_w / fig_w, map_h / fig_h))
     _draw_frame(ax, extent)
     _draw_land_and_areas(ax, extent, model)
     _draw_routes(ax, model)
-    _draw_incidents(ax, model)
     kept: list = []
+    _draw_incidents(ax, model, groups, kept)
     _draw_badges(ax, extent, model, kept)
     _draw_labels(ax, extent, model, kept)
     fig.legend(
         handles=handles,
         loc="upper left",
         bbox_to_anchor=(left / fig_w, 1 - legend_top / fig_h),
-        ncols=legend_cols,
+        ncols=layout.legend_cols,
+        handler_map=_legend_handler_map(handles),
         **LEGEND_STYLE,
     )
     # caption block; record text, so never parsed as mathtext
