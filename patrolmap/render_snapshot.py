@@ -1,9 +1,9 @@
 """The layer model -> a static map with matplotlib: land, areas, routes with arrows, incidents,
 place names, asset badges, the legend of what is drawn and the caption block, as PNG or SVG,
-byte-identical for the same input. Incident markers that would overlap at the image's scale are
-drawn as one group marker with their count, as the live map's marker clusters do. Sizes: the report size (1500 px wide, height from the data)
+byte-identical for the same input. Sizes: the report size (1500 px wide, height from the data)
 or slide sizes 16:9 and 4:3; the caption can be left off the image (it then goes in the slide's
-notes). Record text is drawn as text, never parsed as mathtext.
+notes). Record text is drawn as text, never parsed as mathtext. Incident markers that would
+overlap at the image's scale are drawn as one marker with their count, as the live map's clusters.
 """
 
 from __future__ import annotations
