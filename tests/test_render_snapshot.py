@@ -1,12 +1,16 @@
-"""PNG/SVG snapshots of the layer model: size, determinism, caption, view, legend, slide sizes."""
+"""PNG/SVG snapshots of the layer model: size, determinism, caption, view, legend, slide sizes,
+incidents grouped where their markers would overlap."""
 
+import dataclasses
 import math
+import xml.etree.ElementTree as ET
 
 import export_cases as cases
 import pytest
 from export_cases import PERMALINK, png_size, svg_text
+from matplotlib.colors import to_rgb
 
-from patrolmap import export, render_snapshot
+from patrolmap import export, layers, render_snapshot
 
 dataset = pytest.fixture(scope="module")(cases.dataset)
 subset = pytest.fixture(scope="module")(cases.subset)
@@ -14,6 +18,7 @@ caption = pytest.fixture(scope="module")(cases.caption)
 hostile_events = pytest.fixture(scope="module")(cases.hostile_events)
 
 snapshot = render_snapshot
+SVG_NS = "{http://www.w3.org/2000/svg}"
 
 # ------------------------------------------------------------------ map snapshot
 
@@ -98,3 +103,143 @@ def test_legend_and_badges_stay_inside_the_image(dataset, caption, kind, aspect)
     for text in badges:
         patch = text.get_bbox_patch().get_window_extent(renderer)
         assert frame.x0 - 1 <= patch.x0 and patch.x1 <= frame.x1 + 1, (text.get_text(), patch, frame)
+
+
+# ------------------------------------------------------------------ incident groups
+
+EXTENT_100 = (0.0, 100.0, 0.0, 100.0)  # with SIZE_100: one pixel per degree, y up
+
+
+def point(fid: str, x: float, y: float, layer: str = "incident") -> layers.Feature:
+    return layers.Feature(layer, fid, "Point", (x, y), 0, props={"kind": "scramble"})
+
+
+@pytest.mark.parametrize(
+    "points, radius, expected",
+    [
+        # three at one spot: one group
+        ([("a", 50, 50), ("b", 50, 50), ("c", 50, 50)], 10, [["a", "b", "c"]]),
+        # spread out: each on its own
+        ([("a", 10, 10), ("b", 50, 50), ("c", 90, 90)], 10, [["a"], ["b"], ["c"]]),
+        # exactly the radius apart is not overlapping
+        ([("a", 10, 10), ("b", 20, 10)], 10, [["a"], ["b"]]),
+        # a marker joins the nearest group within reach, not the first made
+        ([("a", 10, 50), ("b", 30, 50), ("c", 22, 50)], 9, [["a"], ["b", "c"]]),
+        # c pulls a's group towards b's: the two groups then merge
+        ([("a", 10, 50), ("b", 30, 50), ("c", 20, 50)], 16, [["a", "b", "c"]]),
+        # groups come in the order of their first feature, members in model order
+        ([("a", 80, 80), ("b", 10, 10), ("c", 80, 81), ("d", 11, 10)], 5, [["a", "c"], ["b", "d"]]),
+        # hotspots (aggregated view) and markers outside the extent are never grouped
+        ([("h", 50, 50, "hotspot"), ("a", 50, 50), ("o", 150, 50), ("p", 150, 50)], 10, [["h"], ["a"], ["o"], ["p"]]),
+        ([], 10, []),
+    ],
+)
+def test_group_incidents(points, radius, expected):
+    features = [point(*p) for p in points]
+    groups = snapshot.group_incidents(features, EXTENT_100, (100, 100), radius)
+    assert [[f.fid for f in g.features] for g in groups] == expected
+    for group in groups:  # the marker sits at the centroid of what it holds
+        assert group.lon == pytest.approx(sum(f.coords[0] for f in group.features) / len(group.features))
+        assert group.lat == pytest.approx(sum(f.coords[1] for f in group.features) / len(group.features))
+
+
+@pytest.mark.parametrize(
+    "extent, size, expected",
+    [
+        ((0.0, 100.0, 0.0, 100.0), (100, 100), 2),  # 1 px per degree: 5 degrees apart overlap
+        ((0.0, 10.0, 0.0, 10.0), (100, 100), 0),  # 10 px per degree: 50 px apart
+        ((0.0, 100.0, 0.0, 10.0), (100, 100), 0),  # y is stretched, x is not: apart on the image
+    ],
+)
+def test_group_incidents_at_the_images_scale(extent, size, expected):
+    features = [point("a", 2, 2), point("b", 2, 7)]
+    groups = snapshot.group_incidents(features, extent, size, 10)
+    assert sum(len(g.features) for g in groups if len(g.features) > 1) == expected
+
+
+def incident_view(dataset, places: list[str]):
+    """The first air patrol with one ADIZ entry at each of `places` (several at one place fan out)."""
+    event = next(e for e in dataset.events if e.id == "air-2019-07-23")
+    incident = event.incidents[0]
+    return [dataclasses.replace(event, incidents=tuple(dataclasses.replace(incident, place=p) for p in places))]
+
+
+def svg_groups(svg: bytes) -> dict[str, tuple[str, list[str]]]:
+    """Each incident group in an SVG: its id -> (its count as drawn, the incident ids it holds)."""
+    out = {}
+    for g in ET.fromstring(svg).iter(f"{SVG_NS}g"):
+        if (g.get("id") or "").startswith("incident-group:"):
+            count = "".join(t.text or "" for t in g.iter(f"{SVG_NS}text"))
+            members = [c.get("id") for c in g if (c.get("id") or "").startswith("incident:")]
+            out[g.get("id")] = (count, members)
+    return out
+
+
+WIDE = (60.0, 200.0, 0.0, 70.0)  # the whole theatre: one degree is ~10 px
+TSUSHIMA = (127.0, 132.0, 32.0, 37.0)  # zoomed in: one degree is ~270 px
+FAR_APART = ["tsushima-strait", "tsugaru-strait", "miyako-strait", "bering-strait"]
+
+
+@pytest.mark.parametrize("aspect", [None, "16:9"])
+@pytest.mark.parametrize(
+    "places, view, expected",
+    [
+        (["tsushima-strait"] * 5, WIDE, {0: 5}),
+        (["tsushima-strait"] * 5, TSUSHIMA, {}),  # fanned out round the strait, apart at this scale
+        (FAR_APART, WIDE, {}),
+        (["tsushima-strait"] * 3 + ["bering-strait"] * 2, WIDE, {0: 3, 3: 2}),
+        # two places ~1.4 degrees apart: together on the theatre map, though not at one place
+        (["tsushima-strait", "kadiz", "tsushima-strait"], WIDE, {0: 3}),
+        (["tsushima-strait", "kadiz", "tsushima-strait"], TSUSHIMA, {}),
+    ],
+)
+def test_incident_groups_in_the_svg(dataset, caption, places, view, expected, aspect):
+    events = incident_view(dataset, places)
+    svg = export.map_svg(events, dataset.places, caption, view=view, aspect=aspect)
+    fid = f"incident:{events[0].id}"
+    assert svg_groups(svg) == {
+        f"incident-group:{fid}:{first}": (str(n), [f"{fid}:{i}" for i in range(first, first + n)])
+        for first, n in expected.items()
+    }
+    grouped = {i for first, n in expected.items() for i in range(first, first + n)}
+    ids = {g.get("id") for g in ET.fromstring(svg).iter(f"{SVG_NS}g")}
+    for i in range(len(places)):  # every incident is in the SVG by its model id, grouped or on its own
+        assert f"{fid}:{i}" in ids
+        single = ET.fromstring(svg).find(f".//{SVG_NS}g[@id='{fid}:{i}']")
+        assert (len(single) == 0) == (i in grouped)  # a singleton's marker is drawn inside its own id
+    # the legend lists the group marker only when one is drawn
+    assert (snapshot.GROUP_ENTRY.label in svg_text(svg)) == bool(expected)
+    assert "ADIZ entry" in svg_text(svg)
+
+
+@pytest.mark.parametrize("fmt", ["png", "svg"])
+@pytest.mark.parametrize("aspect", [None, "4:3"])
+def test_grouped_view_is_byte_identical(dataset, caption, fmt, aspect):
+    events = incident_view(dataset, ["tsushima-strait"] * 4 + ["dokdo"] * 3 + ["bering-strait"])
+    draw = export.map_png if fmt == "png" else export.map_svg
+    first = draw(events, dataset.places, caption, view=WIDE, aspect=aspect)
+    assert draw(events, dataset.places, caption, view=WIDE, aspect=aspect) == first
+
+
+@pytest.mark.parametrize("aspect", [None, "16:9", "4:3"])
+def test_group_legend_entry_drawn_as_a_group(dataset, caption, aspect):
+    """In the legend, after the incident kinds, a small group marker and its meaning; the figure's
+    legend matches what _layout_and_groups found, so the slide's map has the legend's room."""
+    events = incident_view(dataset, ["tsushima-strait"] * 5)
+    model = snapshot.snapshot_model(events, dataset.places)
+    fig = snapshot._draw_map(model, WIDE, caption, aspect)
+    (legend,) = fig.legends
+    labels = [t.get_text() for t in legend.get_texts()]
+    assert labels.index(snapshot.GROUP_ENTRY.label) == labels.index("ADIZ entry") + 1
+    markers = [a for a in fig.axes[0].texts if isinstance(a, snapshot._GroupMarker)]
+    assert [m.get_text() for m in markers] == ["5"]
+    assert markers[0].get_bbox_patch().get_edgecolor()[:3] == pytest.approx(to_rgb(snapshot.GROUP_COLOR))
+
+
+def test_aggregated_view_keeps_its_hotspots(dataset):
+    # beyond the readable limit incidents are hotspots per place, already counted: never grouped
+    model = layers.build_model(dataset.events, dataset.places, max_routes=1)
+    assert model.aggregated and {f.layer for f in model.incidents} == {"hotspot"}
+    svg = snapshot.render_model(model, WIDE, None, "svg")
+    assert svg_groups(svg) == {}
+    assert snapshot.GROUP_ENTRY.label not in svg_text(svg)
