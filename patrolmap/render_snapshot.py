@@ -8,6 +8,7 @@ overlap at the image's scale are drawn as one marker with their count, as the li
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import math
 import textwrap
@@ -51,7 +52,7 @@ GROUP_RADIUS_PT = 12.0
 GROUP_COLOR = "#c0392b"
 GROUP_FONT = 6.5
 GROUP_BOX = {"facecolor": "white", "edgecolor": GROUP_COLOR, "linewidth": 1.2, "boxstyle": "round,pad=0.35"}
-LAYOUT_ROUNDS = 4
+LAYOUT_ROUNDS = 4  # of layout -> groups -> legend: only the group entry changes, so two settle it
 GROUP_ENTRY = style.LegendEntry("incident_group", "group", "Incidents close together: how many")
 MAP_MARGINS_IN = (0.6, 0.3, 0.3)  # left, right, top
 BADGE_PAD = 0.25  # of the font size, round each badge's text
@@ -131,6 +132,73 @@ def _tick_step(span: float) -> int:
     return 40
 
 
+@dataclass(frozen=True)
+class IncidentGroup:
+    """Incidents drawn as one marker: their features (in model order) and where the marker goes."""
+
+    features: tuple[Feature, ...]
+    lon: float
+    lat: float
+
+    @property
+    def gid(self) -> str:
+        return f"incident-group:{self.features[0].fid}"
+
+
+def group_incidents(
+    features: list[Feature], extent, size_px: tuple[float, float], radius_px: float
+) -> list[IncidentGroup]:
+    """Incident markers of a map of `extent` drawn `size_px` large, grouped where they fall within
+    `radius_px` of each other; hotspots and markers outside the extent stay on their own.
+
+    Greedy, in the features' order: each marker joins the nearest group whose centroid is within the
+    radius, else starts one; then groups closer than the radius merge, pass after pass, until none
+    are. So no two markers drawn are closer than the radius, and the same input gives the same groups.
+    A group of one is a singleton, drawn as itself. Groups come in the order of their first feature."""
+    lon_min, lon_max, lat_min, lat_max = extent
+    scale = np.array([size_px[0] / (lon_max - lon_min), size_px[1] / (lat_max - lat_min)])
+    origin = np.array([lon_min, lat_min])
+    members: list[list[int]] = []
+    centroids: list[np.ndarray] = []  # in pixels
+    loose: list[int] = []
+    for i, feature in enumerate(features):
+        if feature.layer != "incident" or not _inside(extent, *feature.coords):
+            loose.append(i)
+            continue
+        members.append([i])
+        centroids.append((np.array(feature.coords) - origin) * scale)
+    while True:
+        merged_members: list[list[int]] = []
+        merged_sums: list[np.ndarray] = []
+        merged_centroids = np.empty((0, 2))
+        for group, centroid in zip(members, centroids, strict=True):
+            if len(merged_members):
+                distances = np.hypot(*(merged_centroids - centroid).T)
+                nearest = int(np.argmin(distances))  # the first of equals: deterministic
+                if distances[nearest] < radius_px:
+                    merged_members[nearest] += group
+                    merged_sums[nearest] = merged_sums[nearest] + centroid * len(group)
+                    merged_centroids[nearest] = merged_sums[nearest] / len(merged_members[nearest])
+                    continue
+            merged_members.append(list(group))
+            merged_sums.append(centroid * len(group))
+            merged_centroids = np.vstack([merged_centroids, centroid])
+        if len(merged_members) == len(members):
+            break
+        members, centroids = merged_members, list(merged_centroids)
+    groups = [(sorted(group), centroid / scale + origin) for group, centroid in zip(members, centroids, strict=True)]
+    groups += [([i], np.array(features[i].coords, dtype=float)) for i in loose]
+    return [
+        IncidentGroup(tuple(features[i] for i in group), float(lon), float(lat))
+        for group, (lon, lat) in sorted(groups, key=lambda item: item[0][0])
+    ]
+
+
+def _map_groups(model: MapModel, extent, map_w_in: float, map_h_in: float) -> list[IncidentGroup]:
+    radius_px = GROUP_RADIUS_PT * FIG_DPI / 72
+    return group_incidents(model.incidents, extent, (map_w_in * FIG_DPI, map_h_in * FIG_DPI), radius_px)
+
+
 class _GroupHandler(HandlerBase):
     """Draws the group entry of the legend as a small group marker (a count in a red-edged box)."""
 
@@ -149,6 +217,10 @@ class _GroupHandler(HandlerBase):
                 transform=trans,
             )
         ]
+
+
+def _legend_handler_map(handles: list) -> dict:
+    return {h: _GroupHandler() for h in handles if isinstance(h, Line2D) and h.get_gid() == GROUP_ENTRY.key}
 
 
 def _legend_entries(model: MapModel, groups: list[IncidentGroup] | None) -> list[style.LegendEntry]:
@@ -303,77 +375,6 @@ def _draw_routes(ax, model: MapModel) -> None:
             )
 
 
-def _legend_handler_map(handles: list) -> dict:
-    return {h: _GroupHandler() for h in handles if isinstance(h, Line2D) and h.get_gid() == GROUP_ENTRY.key}
-
-
-@dataclass(frozen=True)
-class IncidentGroup:
-    """Incidents drawn as one marker: their features (in model order) and where the marker goes."""
-
-    features: tuple[Feature, ...]
-    lon: float
-    lat: float
-
-    @property
-    def gid(self) -> str:
-        return f"incident-group:{self.features[0].fid}"
-
-
-def group_incidents(
-    features: list[Feature], extent, size_px: tuple[float, float], radius_px: float
-) -> list[IncidentGroup]:
-    """Incident markers of a map of `extent` drawn `size_px` large, grouped where they fall within
-    `radius_px` of each other; hotspots and markers outside the extent stay on their own.
-
-    Greedy, in the features' order: each marker joins the nearest group whose centroid is within the
-    radius, else starts one; then groups closer than the radius merge, pass after pass, until none
-    are. So no two markers drawn are closer than the radius, and the same input gives the same groups.
-    A group of one is a singleton, drawn as itself. Groups come in the order of their first feature."""
-    lon_min, lon_max, lat_min, lat_max = extent
-    scale = np.array([size_px[0] / (lon_max - lon_min), size_px[1] / (lat_max - lat_min)])
-    origin = np.array([lon_min, lat_min])
-    members: list[list[int]] = []
-    centroids: list[np.ndarray] = []  # in pixels
-    loose: list[int] = []
-    for i, feature in enumerate(features):
-        if feature.layer != "incident" or not _inside(extent, *feature.coords):
-            loose.append(i)
-            continue
-        members.append([i])
-        centroids.append((np.array(feature.coords) - origin) * scale)
-    while True:
-        merged_members: list[list[int]] = []
-        merged_sums: list[np.ndarray] = []
-        merged_centroids = np.empty((0, 2))
-        for group, centroid in zip(members, centroids, strict=True):
-            if len(merged_members):
-                distances = np.hypot(*(merged_centroids - centroid).T)
-                nearest = int(np.argmin(distances))  # the first of equals: deterministic
-                if distances[nearest] < radius_px:
-                    merged_members[nearest] += group
-                    merged_sums[nearest] = merged_sums[nearest] + centroid * len(group)
-                    merged_centroids[nearest] = merged_sums[nearest] / len(merged_members[nearest])
-                    continue
-            merged_members.append(list(group))
-            merged_sums.append(centroid * len(group))
-            merged_centroids = np.vstack([merged_centroids, centroid])
-        if len(merged_members) == len(members):
-            break
-        members, centroids = merged_members, list(merged_centroids)
-    groups = [(sorted(group), centroid / scale + origin) for group, centroid in zip(members, centroids, strict=True)]
-    groups += [([i], np.array(features[i].coords, dtype=float)) for i in loose]
-    return [
-        IncidentGroup(tuple(features[i] for i in group), float(lon), float(lat))
-        for group, (lon, lat) in sorted(groups, key=lambda item: item[0][0])
-    ]
-
-
-def _map_groups(model: MapModel, extent, map_w_in: float, map_h_in: float) -> list[IncidentGroup]:
-    radius_px = GROUP_RADIUS_PT * FIG_DPI / 72
-    return group_incidents(model.incidents, extent, (map_w_in * FIG_DPI, map_h_in * FIG_DPI), radius_px)
-
-
 class _GroupMarker(Text):
     """A group's count in its box, in an SVG group named after the group that holds one empty
     group per incident it stands for: every incident drawn is still found by its model id."""
@@ -398,11 +399,29 @@ def _group_box(ax, group: IncidentGroup) -> tuple[float, float, float, float]:
     return x0 - pad, x1 + pad, y0 - pad, y1 + pad
 
 
+def _inside_frame(ax, group: IncidentGroup) -> tuple[IncidentGroup, tuple[float, float, float, float]]:
+    """A group near the frame moved in until its box fits, as badges are: a count is never cut."""
+    box = _group_box(ax, group)
+    dx = max(0.0, ax.bbox.x0 + 2 - box[0]) - max(0.0, box[1] - (ax.bbox.x1 - 2))
+    dy = max(0.0, ax.bbox.y0 + 2 - box[2]) - max(0.0, box[3] - (ax.bbox.y1 - 2))
+    if not (dx or dy):
+        return group, box
+    px, py = ax.transData.transform((group.lon, group.lat))
+    lon, lat = ax.transData.inverted().transform((px + dx, py + dy))
+    return dataclasses.replace(group, lon=float(lon), lat=float(lat)), (
+        box[0] + dx,
+        box[1] + dx,
+        box[2] + dy,
+        box[3] + dy,
+    )
+
+
 def _draw_incidents(ax, model: MapModel, groups: list[IncidentGroup], kept: list) -> None:
     """Singletons as their kind's marker; groups as a count, whose boxes badges and names then avoid."""
     for group in groups:
         if len(group.features) > 1:
-            kept.append(_group_box(ax, group))
+            group, box = _inside_frame(ax, group)
+            kept.append(box)
             ax.add_artist(
                 _GroupMarker(
                     group,
@@ -477,7 +496,8 @@ def _draw_badges(ax, extent, model: MapModel, kept: list) -> None:
         step = box[3] - box[2] + 2
         for lift in (0.0, step, -step):
             moved = (box[0], box[1], box[2] + lift, box[3] + lift)
-            if ax.bbox.y0 + 4 <= moved[2] and moved[3] <= ax.bbox.y1 - 4 and _free(moved, kept):
+            in_frame = ax.bbox.y0 + 4 <= moved[2] and moved[3] <= ax.bbox.y1 - 4
+            if (in_frame or not lift) and _free(moved, kept):
                 break
         else:
             continue

@@ -243,3 +243,29 @@ def test_aggregated_view_keeps_its_hotspots(dataset):
     svg = snapshot.render_model(model, WIDE, None, "svg")
     assert svg_groups(svg) == {}
     assert snapshot.GROUP_ENTRY.label not in svg_text(svg)
+
+
+@pytest.mark.parametrize(
+    "view",
+    [
+        # the strait on each edge; each view wider or taller than the slide on the other axis, so that
+        # padding it to the slide's shape does not move that edge
+        (129.3, 190.0, 28.0, 42.0),
+        (70.0, 129.5, 28.0, 42.0),
+        (120.0, 140.0, 34.25, 60.0),
+        (120.0, 140.0, 10.0, 34.32),
+    ],
+)
+def test_group_at_the_frame_stays_inside(dataset, view):
+    """A group whose centroid is near the map's edge is moved in: its count is never cut by the frame."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    model = snapshot.snapshot_model(incident_view(dataset, ["tsushima-strait"] * 3), dataset.places)
+    fig = snapshot._draw_map(model, view, None, "16:9")
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    (ax,) = fig.axes
+    frame = ax.get_window_extent(canvas.get_renderer())
+    (marker,) = [t for t in ax.texts if isinstance(t, snapshot._GroupMarker)]
+    patch = marker.get_bbox_patch().get_window_extent(canvas.get_renderer())
+    assert frame.x0 <= patch.x0 and patch.x1 <= frame.x1 and frame.y0 <= patch.y0 and patch.y1 <= frame.y1
