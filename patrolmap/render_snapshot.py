@@ -45,9 +45,10 @@ LAND_EDGE = style.LAND_STYLE["color"]
 LAND_FILL = style.LAND_STYLE["fillColor"]
 CAPTION_FONT = 8.5
 INCIDENT_MARKER_PT = 5.5
-# Incidents whose markers lie closer than this are drawn as one group (the live map's cluster radius
-# is 18 px): about the width of a group's box, so that neither groups nor markers overlap one.
-GROUP_RADIUS_PT = 12.0
+# Incidents whose markers lie closer than this across or up (a square: markers and group boxes are
+# squares) are drawn as one group; the live map's cluster radius is 18 px. A little more than a
+# two-digit group's box, so that what is drawn never overlaps a group.
+GROUP_RADIUS_PT = 14.0
 # The live map's .incident-group: a white rounded square with a red edge and the count in bold red.
 GROUP_COLOR = "#c0392b"
 GROUP_FONT = 6.5
@@ -149,11 +150,12 @@ def group_incidents(
     features: list[Feature], extent, size_px: tuple[float, float], radius_px: float
 ) -> list[IncidentGroup]:
     """Incident markers of a map of `extent` drawn `size_px` large, grouped where they fall within
-    `radius_px` of each other; hotspots and markers outside the extent stay on their own.
+    `radius_px` of each other, across and up (within a square: boxes overlap by that measure, not
+    by the straight-line distance); hotspots and markers outside the extent stay on their own.
 
     Greedy, in the features' order: each marker joins the nearest group whose centroid is within the
     radius, else starts one; then groups closer than the radius merge, pass after pass, until none
-    are. So no two markers drawn are closer than the radius, and the same input gives the same groups.
+    are. So no two markers drawn are that close, and the same input gives the same groups.
     A group of one is a singleton, drawn as itself. Groups come in the order of their first feature."""
     lon_min, lon_max, lat_min, lat_max = extent
     scale = np.array([size_px[0] / (lon_max - lon_min), size_px[1] / (lat_max - lat_min)])
@@ -173,7 +175,7 @@ def group_incidents(
         merged_centroids = np.empty((0, 2))
         for group, centroid in zip(members, centroids, strict=True):
             if len(merged_members):
-                distances = np.hypot(*(merged_centroids - centroid).T)
+                distances = np.abs(merged_centroids - centroid).max(axis=1)
                 nearest = int(np.argmin(distances))  # the first of equals: deterministic
                 if distances[nearest] < radius_px:
                     merged_members[nearest] += group
@@ -473,16 +475,16 @@ def _free(box, kept: list) -> bool:
 
 
 def _draw_badges(ax, extent, model: MapModel, kept: list) -> None:
-    """Asset badges of a view with few events; a count per place when many. kept: the boxes taken,
-    the incident groups' first (so a badge moves off a group rather than hide it or give way)."""
-    n_groups = len(kept)
+    """Asset badges of a view with few events; a count per place when many. kept: the boxes taken
+    (incident groups, then each badge drawn), which a badge steps off rather than hide."""
     for feature in model.badges:
         st = model.style_of(feature)
         if st.get("min_zoom", 0) > 0 or not _inside(extent, *feature.coords):
             continue
         x, y = feature.coords
-        pad = BADGE_PAD * 6.5 * FIG_DPI / 72  # the drawn box is the text's grown by its padding
-        x0, x1, y0, y1 = _text_box(ax, x, y, feature.label, 6.5)
+        size = 6.5 if feature.layer == "badge" else 7
+        pad = BADGE_PAD * size * FIG_DPI / 72  # the drawn box is the text's grown by its padding
+        x0, x1, y0, y1 = _text_box(ax, x, y, feature.label, size)
         box = (x0 - pad, x1 + pad, y0 - pad, y1 + pad)
         # A badge near the frame is moved along its line until it fits inside, never cut by the edge.
         shift = max(0.0, ax.bbox.x0 + 4 - box[0]) - max(0.0, box[1] - (ax.bbox.x1 - 4))
@@ -490,11 +492,9 @@ def _draw_badges(ax, extent, model: MapModel, kept: list) -> None:
             px, py = ax.transData.transform((x, y))
             x = float(ax.transData.inverted().transform((px + shift, py))[0])
             box = (box[0] + shift, box[1] + shift, box[2], box[3])
-        if not _free(box, kept[n_groups:]):  # another badge or name is there first
-            continue
-        # On a group of incidents: just above it, else just below, as long as it stays in the frame.
+        # Taken: a row or two above or below, as long as it stays in the frame; else left out.
         step = box[3] - box[2] + 2
-        for lift in (0.0, step, -step):
+        for lift in (0.0, step, -step, 2 * step, -2 * step):
             moved = (box[0], box[1], box[2] + lift, box[3] + lift)
             in_frame = ax.bbox.y0 + 4 <= moved[2] and moved[3] <= ax.bbox.y1 - 4
             if (in_frame or not lift) and _free(moved, kept):
@@ -509,7 +509,7 @@ def _draw_badges(ax, extent, model: MapModel, kept: list) -> None:
             x,
             y,
             feature.label,
-            fontsize=6.5 if feature.layer == "badge" else 7,
+            fontsize=size,
             color="#222" if feature.layer == "badge" else "white",
             ha="center",
             va="center",

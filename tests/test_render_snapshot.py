@@ -123,6 +123,9 @@ def point(fid: str, x: float, y: float, layer: str = "incident") -> layers.Featu
         ([("a", 10, 10), ("b", 50, 50), ("c", 90, 90)], 10, [["a"], ["b"], ["c"]]),
         # exactly the radius apart is not overlapping
         ([("a", 10, 10), ("b", 20, 10)], 10, [["a"], ["b"]]),
+        # diagonal neighbours: 9.9 px apart in a straight line, but square boxes 8 px wide would touch
+        ([("a", 10, 10), ("b", 17, 17)], 8, [["a", "b"]]),
+        ([("a", 10, 10), ("b", 18, 17)], 8, [["a"], ["b"]]),
         # a marker joins the nearest group within reach, not the first made
         ([("a", 10, 50), ("b", 30, 50), ("c", 22, 50)], 9, [["a"], ["b", "c"]]),
         # c pulls a's group towards b's: the two groups then merge
@@ -269,3 +272,25 @@ def test_group_at_the_frame_stays_inside(dataset, view):
     (marker,) = [t for t in ax.texts if isinstance(t, snapshot._GroupMarker)]
     patch = marker.get_bbox_patch().get_window_extent(canvas.get_renderer())
     assert frame.x0 <= patch.x0 and patch.x1 <= frame.x1 and frame.y0 <= patch.y0 and patch.y1 <= frame.y1
+
+
+@pytest.mark.parametrize("kind", ["air_patrol", None])
+@pytest.mark.parametrize("aspect", [None, "16:9"])
+def test_badges_step_off_incident_groups(dataset, caption, kind, aspect):
+    """On the real data, no badge covers a group's count, and no two groups overlap."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    events = [e for e in dataset.events if kind is None or e.kind == kind]
+    model = snapshot.snapshot_model(events, dataset.places)
+    fig = snapshot._draw_map(model, snapshot.map_view(events, dataset.places), caption, aspect)
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    (ax,) = fig.axes
+    groups = [t.get_bbox_patch().get_window_extent(renderer) for t in ax.texts if isinstance(t, snapshot._GroupMarker)]
+    badges = [
+        t.get_bbox_patch().get_window_extent(renderer) for t in ax.texts if (t.get_gid() or "").startswith("badge")
+    ]
+    assert groups and badges  # the real data groups around Korea and Japan
+    for i, group in enumerate(groups):
+        assert not any(group.overlaps(other) for other in [*badges, *groups[i + 1 :]]), group
