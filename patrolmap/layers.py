@@ -17,7 +17,7 @@ import threading
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import pairwise
+from itertools import chain, pairwise
 
 from shapely.geometry import LineString, Polygon
 
@@ -340,7 +340,8 @@ def add_incidents(model: MapModel, events: list[Event], places: dict[str, Place]
 
 def add_legs(model: MapModel, events: list[Event], places: dict[str, Place], max_routes: int) -> None:
     """One line per pair of consecutive waypoints (either direction), weighted by events using it."""
-    tally: Counter = Counter()  # (leg, kind, side) -> events: one dict update per leg, the hot loop
+    # (kind, side) -> each route's legs, counted per group in one C call (the hot loop).
+    routes: dict[tuple[str, str], list[frozenset]] = defaultdict(list)
     side_labels: dict[str, str] = {}
     for event in events:
         if event.route is None:
@@ -348,23 +349,23 @@ def add_legs(model: MapModel, events: list[Event], places: dict[str, Place], max
         side = style.side_key(event)
         if side not in side_labels:
             side_labels[side] = style.side_label(event)
-        kind = event.kind
-        for leg in {(a, b) if a <= b else (b, a) for a, b in pairwise(event.route.waypoints) if a != b}:
-            tally[leg, kind, side] += 1
+        routes[event.kind, side].append(route_legs(event.route.waypoints))
     counts: Counter = Counter()
     by_kind: dict[tuple[str, str], Counter] = defaultdict(Counter)
     by_side: dict[tuple[str, str], Counter] = defaultdict(Counter)
-    for (leg, kind, side), n in tally.items():
-        counts[leg] += n
-        by_kind[leg][kind] += n
-        by_side[leg][side] += n
+    for (kind, side), group in routes.items():
+        legs = Counter(chain.from_iterable(group))
+        counts.update(legs)
+        for leg, n in legs.items():
+            by_kind[leg][kind] += n
+            by_side[leg][side] += n
     top = max(counts.values(), default=1)
     order = [k for k in KINDS if any(k in c for c in by_kind.values())] + sorted(
         {k for c in by_kind.values() for k in c} - set(KINDS)
     )
     for (a, b), n in sorted(counts.items(), key=lambda item: item[1]):  # busiest drawn last, on top
         side = by_side[(a, b)].most_common(1)[0][0]
-        kinds = ", ".join(f"{by_kind[(a, b)][k]:,} {style.kind_label(k).lower()}s" for k in order if by_kind[(a, b)][k])
+        kinds = [(by_kind[(a, b)][k], k) for k in order if by_kind[(a, b)][k]]
         model.routes.append(
             Feature(
                 "leg",
@@ -373,16 +374,18 @@ def add_legs(model: MapModel, events: list[Event], places: dict[str, Place], max
                 tuple((lon, lat) for lat, lon in route_coords(places, (a, b))),
                 model.add_style(style.leg_style(side, math.sqrt(n / top))),
                 (f"side:{side}", "leg"),
-                (
-                    f"{places[a].name} ↔ {places[b].name}",
-                    f"{n:,} events on this leg: {kinds}",
-                    f"Mostly {side_labels[side]}",
-                ),
+                style.leg_tooltip_lines(places[a].name, places[b].name, n, kinds, side_labels[side]),
                 (f"Aggregated: filter to {max_routes:,} routes or fewer to see each one",),
                 "",
                 {"leg": f"{a}|{b}", "count": n},
             )
         )
+
+
+@lru_cache(maxsize=65536)
+def route_legs(waypoints: tuple[str, ...]) -> frozenset[tuple[str, str]]:
+    """The pairs of consecutive waypoints a route flies (either direction, each once)."""
+    return frozenset((a, b) if a <= b else (b, a) for a, b in pairwise(waypoints) if a != b)
 
 
 def add_hotspots(model: MapModel, events: list[Event], places: dict[str, Place]) -> None:
@@ -395,7 +398,6 @@ def add_hotspots(model: MapModel, events: list[Event], places: dict[str, Place])
     top = max((sum(c.values()) for c in by_place.values()), default=1)
     for place_id, per_kind in sorted(by_place.items(), key=lambda item: -sum(item[1].values())):
         n = sum(per_kind.values())
-        kinds = ", ".join(f"{m:,} {style.INCIDENT_SHORT.get(k, k)}" for k, m in per_kind.most_common())
         model.incidents.append(
             Feature(
                 "hotspot",
@@ -404,7 +406,7 @@ def add_hotspots(model: MapModel, events: list[Event], places: dict[str, Place])
                 place_point(places[place_id]),
                 model.add_style({**style.HOTSPOT_STYLE, "radius": style.hotspot_radius(math.sqrt(n / top))}),
                 ("hotspot",),
-                (places[place_id].name, f"{n:,} incidents: {kinds}"),
+                style.hotspot_tooltip_lines(places[place_id].name, n, per_kind.most_common()),
                 (),
                 f"{n:,}",
                 {"place": place_id, "count": n},
@@ -412,10 +414,11 @@ def add_hotspots(model: MapModel, events: list[Event], places: dict[str, Place])
         )
 
 
-def badge_anchor(event: Event, places: dict[str, Place]) -> str | None:
+def badge_anchor(event: Event) -> str | None:
     """Where an event's badge sits: its route's middle waypoint, else its first area."""
-    if event.route is not None and event.route.waypoints:
-        return event.route.waypoints[len(event.route.waypoints) // 2]
+    route = event.route
+    if route is not None and route.waypoints:
+        return route.waypoints[len(route.waypoints) // 2]
     return event.areas[0] if event.areas else None
 
 
@@ -423,8 +426,7 @@ def add_badges(model: MapModel, events: list[Event], places: dict[str, Place], s
     """What each side sent, per shown event with assets. Beyond MAX_BADGES events one count per
     place instead, with the badges back once zoomed in; beyond MAX_ZOOMED_BADGES (or in the
     aggregated view) counts only, until the filter is narrowed. The selected event's badge always shows."""
-    anchored = [(e, badge_anchor(e, places)) for e in events if e.assets]
-    anchored = [(e, a) for e, a in anchored if a]
+    anchored = [(e, a) for e in events if e.assets and (a := badge_anchor(e))]
     if not anchored:
         return
     crowded = model.aggregated or len(anchored) > MAX_BADGES
@@ -469,7 +471,7 @@ def add_badges(model: MapModel, events: list[Event], places: dict[str, Place], s
                 place_point(places[anchor]),
                 counts,
                 ("badge_count",),
-                (places[anchor].name, f"{len(ids):,} events with reported aircraft or ships"),
+                style.badge_count_lines(places[anchor].name, len(ids)),
                 ("Zoom in or narrow the filter to see what each sent",),
                 f"{len(ids):,}",
                 {"place": anchor, "count": len(ids), "event_ids": ids if len(ids) <= AREA_IDS_MAX else []},

@@ -42,11 +42,11 @@ ROUTE_LAYER = "Routes"
 INCIDENT_LAYER = "Incidents"
 LABEL_LAYER = "Place names"
 BADGE_LAYER = "Aircraft and ships"
-GEOMETRY_CODES = {"Point": "0", "LineString": "1", "Polygon": "2"}
+GEOMETRY_CODES = {"Point": 0, "LineString": 1, "Polygon": 2}
 # What the browser needs of a feature's properties: ids a click reports (ui.clicked_event) and
 # what the script reads; the rest of the model's properties stay in Python.
-LIVE_PROPS = ("event_id", "event_ids", "area_id", "count", "leg", "place", "incident", "kind", "selected")
-LIVE_PROPS_BY_LAYER = {"label": ("kind", "min_zoom"), "badge": ("event_id", "parts"), "badge_count": ("place", "count")}
+LIVE_PROPS = ("event_id", "event_ids", "area_id", "leg", "place", "incident", "kind", "selected")
+LIVE_PROPS_BY_LAYER = {"label": ("kind", "min_zoom"), "badge": ("event_id", "parts"), "badge_count": ("place",)}
 
 ONLINE_TILES = {
     "CartoDB Positron": (
@@ -112,61 +112,61 @@ def script_safe(text: str) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def json_coords(feature: Feature, cache: dict) -> str:
-    """A feature's coordinates as JSON, once per coordinate object (routes share their paths)."""
-    key = id(feature.coords)
-    text = cache.get(key)
-    if text is None:
-        if feature.geometry == "Point":
-            lon, lat = feature.coords
-            text = f"[{float(lon)!r},{float(lat)!r}]"
-        else:
-            text = "[" + ",".join(f"[{float(lon)!r},{float(lat)!r}]" for lon, lat in feature.coords) + "]"
-        cache[key] = (text, feature.coords)[0]
-    return text
+# One encoder for all: json.dumps with options builds a new JSONEncoder on each call.
+_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
 class RowEncoder:
-    """Rows of one layer, with the string table and the styles they index."""
+    """Rows of one layer, with the string table and the styles they index: only the styles this
+    layer uses, renumbered, so no layer carries the others' (the model's table serves every layer).
+    Rows are kept as lists and encoded in one call at the end (JSON's C encoder, one pass)."""
 
     def __init__(self, styles: list[dict]):
         self.strings: list[str] = []
-        self._index: dict[str, str] = {}
-        self.styles = styles
-        self.coords: dict[int, str] = {}
-        self.rows: list[str] = []
+        self._index: dict[str, int] = {}
+        self._model_styles = styles
+        self.styles: list[dict] = []
+        self._style_index: dict[int, int] = {}
+        self.rows: list[list] = []
 
-    def string(self, text: str) -> str:
+    def style(self, index: int) -> int:
+        pos = self._style_index.get(index)
+        if pos is None:
+            pos = self._style_index[index] = len(self.styles)
+            self.styles.append(self._model_styles[index])
+        return pos
+
+    def string(self, text: str) -> int:
         pos = self._index.get(text)
         if pos is None:
-            pos = self._index[text] = str(len(self.strings))
+            pos = self._index[text] = len(self.strings)
             self.strings.append(text)
         return pos
 
+    def text(self, line: str) -> int | list[int]:
+        """A line as its string's index, or a line made of parts as the list of their indexes."""
+        if isinstance(line, style.Text) and len(line.parts) > 1:
+            return [self.string(p) for p in line.parts]
+        return self.string(line)
+
     def add(self, feature: Feature) -> None:
+        props = feature.props
         keep = LIVE_PROPS_BY_LAYER.get(feature.layer, LIVE_PROPS)
-        props = {k: feature.props[k] for k in keep if k in feature.props and feature.props[k] not in (None, False)}
         self.rows.append(
-            "["
-            + ",".join(
-                (
-                    self.string(feature.layer),
-                    json.dumps(props, ensure_ascii=False, separators=(",", ":")),
-                    GEOMETRY_CODES[feature.geometry],
-                    json_coords(feature, self.coords),
-                    str(feature.style),
-                    "[" + ",".join(self.string(t) for t in feature.text) + "]",
-                    "[" + ",".join(self.string(t) for t in feature.notes) + "]",
-                    self.string(feature.label),
-                )
-            )
-            + "]"
+            [
+                self.string(feature.layer),
+                {k: props[k] for k in keep if props.get(k) not in (None, False)},
+                GEOMETRY_CODES[feature.geometry],
+                feature.coords,
+                self.style(feature.style),
+                [self.text(t) for t in feature.text],
+                [self.text(t) for t in feature.notes],
+                self.text(feature.label),
+            ]
         )
 
     def payload(self) -> str:
-        strings = json.dumps(self.strings, ensure_ascii=False, separators=(",", ":"))
-        styles = json.dumps(self.styles, ensure_ascii=False, separators=(",", ":"))
-        return script_safe(f'{{"strings":{strings},"styles":{styles},"rows":[{",".join(self.rows)}]}}')
+        return script_safe(_JSON({"strings": self.strings, "styles": self.styles, "rows": self.rows}))
 
 
 class _Text(Element):

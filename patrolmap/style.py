@@ -164,8 +164,13 @@ def point_area_style() -> dict:
     return {"color": AREA_COLOR, "weight": 2, "fillColor": AREA_COLOR, "fillOpacity": 0.35, "radius": 7}
 
 
+SHARE_STEPS = 12
+
+
 def leg_style(side: str, share: float) -> dict:
-    """An aggregated leg, thicker and stronger the larger its share of the busiest leg's use."""
+    """An aggregated leg, thicker and stronger the larger its share of the busiest leg's use, in
+    SHARE_STEPS steps (finer differences cannot be seen; each step is one more style sent)."""
+    share = round(share * SHARE_STEPS) / SHARE_STEPS
     return {
         "color": side_color(side),
         "weight": round(LEG_WEIGHT[0] + (LEG_WEIGHT[1] - LEG_WEIGHT[0]) * share, 1),
@@ -174,6 +179,7 @@ def leg_style(side: str, share: float) -> dict:
 
 
 def hotspot_radius(share: float) -> float:
+    share = round(share * SHARE_STEPS) / SHARE_STEPS
     return round(HOTSPOT_RADIUS[0] + (HOTSPOT_RADIUS[1] - HOTSPOT_RADIUS[0]) * share, 1)
 
 
@@ -270,9 +276,48 @@ def _participants(event: Event) -> str:
     return " + ".join(COUNTRIES.get(c, c) for c in event.participants)
 
 
+class Text(str):
+    """A line of display text made of parts (names, numbers, fixed words). It is the joined
+    string wherever text is read; the live map sends the parts through its string table, so a
+    place name or a phrase repeated across hundreds of rows travels once."""
+
+    parts: tuple[str, ...]
+
+    def __new__(cls, *parts: str) -> Text:
+        text = super().__new__(cls, "".join(parts))
+        text.parts = parts
+        return text
+
+
+def tally_parts(counts: list[tuple[int, str]]) -> tuple[str, ...]:
+    """'18 air patrols, 4 naval patrols' as parts: each count and each label a part of its own."""
+    parts: list[str] = []
+    for n, label in counts:
+        parts += [", ", f"{n:,}", f" {label}"] if parts else [f"{n:,}", f" {label}"]
+    return tuple(parts)
+
+
 def area_tooltip_lines(name: str, count: int) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    events = f"{count:,} event{'s' if count != 1 else ''} in the filter"
+    events = Text(f"{count:,}", f" event{'s' if count != 1 else ''} in the filter")
     return (name, events), ("Outline approximate",)
+
+
+def leg_tooltip_lines(name_a: str, name_b: str, n: int, kinds: list[tuple[int, str]], side_label: str) -> tuple:
+    """An aggregated leg: its ends, how many events fly it (per kind), which side flies it most."""
+    return (
+        Text(name_a, " ↔ ", name_b),
+        Text(f"{n:,}", " events on this leg: ", *tally_parts([(m, f"{kind_label(k).lower()}s") for m, k in kinds])),
+        f"Mostly {side_label}",
+    )
+
+
+def hotspot_tooltip_lines(name: str, n: int, kinds: list[tuple[str, int]]) -> tuple:
+    """A place's incidents in the aggregated view, most frequent kind first."""
+    return (name, Text(f"{n:,}", " incidents: ", *tally_parts([(m, INCIDENT_SHORT.get(k, k)) for k, m in kinds])))
+
+
+def badge_count_lines(name: str, n: int) -> tuple:
+    return (name, Text(f"{n:,}", " events with reported aircraft or ships"))
 
 
 def incident_tooltip_lines(event: Event, incident, place_name: str, responder: str) -> tuple[tuple[str, ...], ...]:

@@ -2,8 +2,9 @@
  *
  * A layer arrives as {strings, styles, rows}; a row is
  *   [layer, props, geometry, coords, style, text, notes, label]
- * where layer, text, notes and label index `strings` (so repeated text is sent once), geometry
- * is 0 Point, 1 LineString, 2 Polygon and style indexes `styles`. Record text is only ever set
+ * where layer, text, notes and label index `strings` (so repeated text is sent once; a line made
+ * of parts is the list of its parts' indexes, joined), geometry is 0 Point, 1 LineString,
+ * 2 Polygon and style indexes `styles`. Record text is only ever set
  * with textContent: names and descriptions are shown, never parsed as HTML.
  */
 (function () {
@@ -37,7 +38,12 @@
     };
   }
 
-  function strings(data, idx) { return idx.map(function (i) { return data.strings[i]; }); }
+  /* One line of text: a string's index, or the indexes of the parts it is joined from. */
+  function text(data, i) {
+    return Array.isArray(i) ? i.map(function (j) { return data.strings[j]; }).join("") : data.strings[i];
+  }
+
+  function strings(data, idx) { return idx.map(function (i) { return text(data, i); }); }
 
   function accessibleName(data, row) {
     return strings(data, row[5]).join(", ");
@@ -72,7 +78,7 @@
         el.appendChild(document.createTextNode(" " + p[2]));
       });
     } else {
-      el.textContent = data.strings[row[7]];
+      el.textContent = text(data, row[7]);
     }
     return L.divIcon({ className: parts ? "patrol-badge" : "patrol-badge-count", html: el,
       iconSize: null, iconAnchor: [0, 0] });
@@ -90,7 +96,7 @@
       return L.marker(latlng, { icon: incidentIcon(st), keyboard: true, title: accessibleName(data, row) });
     }
     if (layer === "label") {
-      return L.marker(latlng, { icon: labelIcon(f.properties.kind, data.strings[row[7]]), interactive: false,
+      return L.marker(latlng, { icon: labelIcon(f.properties.kind, text(data, row[7])), interactive: false,
         keyboard: false, zIndexOffset: -1000 });
     }
     if (layer === "badge" || layer === "badge_count") {
@@ -162,7 +168,7 @@
         layer.options.baseWeight = layer.options.weight;
         layer.on("mouseover", function () { highlight(layer); });
         layer.on("mouseout", function () { unhighlight(); });
-        if (data.strings[row[7]]) { addRouteLabel(layer, data.strings[row[7]], data.styles[row[4]].color); }
+        if (text(data, row[7])) { addRouteLabel(layer, text(data, row[7]), data.styles[row[4]].color); }
         if (arrows && layer.setText) {
           layer.setText("    \u27a4    ", { repeat: true, offset: 4,
             attributes: { fill: data.styles[row[4]].color, "font-size": "13px", "font-weight": "bold" } });
