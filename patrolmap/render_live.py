@@ -10,6 +10,7 @@ here too. Pure: no streamlit.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from datetime import UTC, date, datetime, timedelta
 from html import escape
@@ -286,7 +287,10 @@ class LandLayer(Layer):
         self.style = style.LAND_STYLE
 
 
-INCIDENT_GROUP_ENTRY = style.LegendEntry("incident_group", "group", "Incidents close together: how many (zoom in)")
+# The live map's groups come apart as the analyst zooms in; the legend says so.
+INCIDENT_GROUP_ENTRY = dataclasses.replace(
+    style.INCIDENT_GROUP_ENTRY, label=f"{style.INCIDENT_GROUP_ENTRY.label} (zoom in)"
+)
 
 
 class Legend(MacroElement):

@@ -54,7 +54,7 @@ GROUP_COLOR = "#c0392b"
 GROUP_FONT = 6.5
 GROUP_BOX = {"facecolor": "white", "edgecolor": GROUP_COLOR, "linewidth": 1.2, "boxstyle": "round,pad=0.35"}
 LAYOUT_ROUNDS = 4  # of layout -> groups -> legend: only the group entry changes, so two settle it
-GROUP_ENTRY = style.LegendEntry("incident_group", "group", "Incidents close together: how many")
+GROUP_ENTRY = style.INCIDENT_GROUP_ENTRY
 MAP_MARGINS_IN = (0.6, 0.3, 0.3)  # left, right, top
 BADGE_PAD = 0.25  # of the font size, round each badge's text
 LEGEND_STYLE = {"fontsize": 7.5, "frameon": False, "handlelength": 2.8, "columnspacing": 1.6, "borderaxespad": 0}

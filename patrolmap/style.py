@@ -342,6 +342,10 @@ class LegendEntry:
     opacity: float = 1.0
 
 
+# Incident markers drawn as one with their count (markercluster live, grouped in the snapshot).
+INCIDENT_GROUP_ENTRY = LegendEntry("incident_group", "group", "Incidents close together: how many")
+
+
 SIDE_LABELS = {
     "CHN+RUS": "Russia + China",
     "CHN+IRN+RUS": "Russia + China + Iran",
