@@ -16,7 +16,7 @@ from streamlit_folium import st_folium
 # Imported here, once, not inside functions: Streamlit runs sessions in threads, and two threads
 # importing modules lazily at the same time can be handed a half-initialised module
 # ("cannot import name 'st_folium'", seen under 20 concurrent users in benchmarks/load_test.py).
-from patrolmap import captions, cards, charts, compare, export, load, maps, search, share, words
+from patrolmap import captions, cards, charts, compare, export, load, maps, search, share, words, workers
 from patrolmap.filters import Filters, analysis_frame, filter_events, filter_options
 from patrolmap.geocode import locate
 from patrolmap.schema import COUNTRIES
@@ -57,6 +57,9 @@ MAP_PAGE_CSS = f"""<style>
 }}
 </style>"""
 LOG = logging.getLogger(__name__)
+# Uploads this large or larger are parsed in the worker process (see _read_upload); smaller ones
+# parse in well under 0.1 s, less than the trip to the worker.
+WORKER_MIN_BYTES = 256 * 1024
 COMPARE_PAGE_FILE = "pages/6_Compare.py"
 APP_DIR = Path(__file__).resolve().parent.parent
 # (script relative to app.py, label, icon); a page that is not there is not linked.
@@ -199,9 +202,7 @@ def render_upload(dataset: load.Dataset) -> None:
             if st.session_state.get("upload_key") != key:
                 st.session_state["upload_key"] = key
                 st.session_state["upload_name"] = file.name
-                st.session_state["upload"] = parse_upload(
-                    file.name, content, dataset.places, curated_ids={e.id for e in dataset.events}
-                )
+                st.session_state["upload"] = _read_upload(file.name, content, dataset)
         upload = st.session_state.get("upload")
         if upload is None:
             return
@@ -223,10 +224,22 @@ def render_upload(dataset: load.Dataset) -> None:
 
 
 def _read_upload(name: str, content: bytes, dataset: load.Dataset) -> UploadResult:
-    """parse_upload never raises on content; should it fail anyway, the analyst gets one clear
-    problem row and the traceback goes to the server log, never to the page."""
+    """The upload parsed: a large file in the worker process (patrolmap/workers.py), so other
+    analysts' runs do not wait behind it and a parser crash cannot end the server; a small one
+    here, faster than the trip. parse_upload never raises on content; should it fail anyway, the
+    analyst gets one clear problem row and the traceback goes to the server log, never to the page."""
+    workers.warm()  # the next large upload finds the worker started
+    curated = frozenset(e.id for e in dataset.events)
     try:
-        return parse_upload(name, content, dataset.places, curated_ids={e.id for e in dataset.events})
+        if len(content) < WORKER_MIN_BYTES:
+            return parse_upload(name, content, dataset.places, curated_ids=curated)
+        return workers.run(parse_upload, name, content, dataset.places, curated_ids=curated)
+    except workers.WorkerFailed as failed:
+        LOG.error("reading the upload %r in the worker failed: %s", name, failed)
+        problem = load.DataError(
+            str(name)[:120], "file", "(file)", f"could not be read: {failed}", "a file the reader can handle"
+        )
+        return UploadResult(errors=[problem])
     except Exception:  # noqa: BLE001 - no traceback on the page
         LOG.exception("reading the upload %r failed", name)
         problem = load.DataError(

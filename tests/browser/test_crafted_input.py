@@ -3,6 +3,7 @@ machine: nothing they hold makes the browser fetch from another host (issue 16),
 is said on the page, and injected markup in the map's document is refused by its CSP."""
 
 import socket
+import sys
 import time
 import urllib.request
 from pathlib import Path
@@ -261,5 +262,36 @@ def test_simplified_track_is_drawn_and_says_so(app_url, offline_browser):
         )
     )
     assert 2 <= points <= 500
+    assert page.locator("[data-testid='stException']").count() == 0
+    assert offline_browser.outside == []
+
+
+def test_a_two_megabyte_upload_is_parsed_off_the_server_and_drawn(app_url, offline_browser, tmp_path):
+    # 196,000 vertices in 20 lines (issue 16): above ui.WORKER_MIN_BYTES, so the server parses
+    # it in its worker process; the map draws the 20 simplified routes and the sidebar says so.
+    sys.path.insert(0, str(FIXTURES.parent.parent / "benchmarks"))
+    from hostile_upload import huge_geojson
+
+    from patrolmap.ui import WORKER_MIN_BYTES
+
+    path = tmp_path / "vertices-196k.geojson"
+    path.write_bytes(huge_geojson())
+    assert path.stat().st_size >= WORKER_MIN_BYTES
+    page = offline_browser.page()
+    page.goto(f"{app_url}/Map")
+    wait_for_map(page, timeout=90_000)
+    upload(page, path)
+    page.get_by_text("20 event(s) from vertices-196k.geojson").wait_for(timeout=60_000)
+    sidebar = page.locator("[data-testid='stSidebar']")
+    sidebar.get_by_text("simplified from 9,800 to", exact=False).first.wait_for(timeout=30_000)
+    page.wait_for_function(  # the map redraws after the sidebar has said what it loaded
+        """(sel) => { const f = document.querySelector(sel); const w = f && f.contentWindow;
+        if (!w || !w.map) return false;
+        let n = 0; w.map.eachLayer(l => { const p = l.feature && l.feature.properties;
+            if (p && p.layer === 'route' && String(p.event_id).startsWith('upload-')) { n++; } });
+        return n === 20; }""",
+        arg=MAP_FRAME,
+        timeout=60_000,
+    )
     assert page.locator("[data-testid='stException']").count() == 0
     assert offline_browser.outside == []
