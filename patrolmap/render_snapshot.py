@@ -470,6 +470,11 @@ def _text_box(ax, x: float, y: float, text: str, size: float) -> tuple[float, fl
     return px - width / 2, px + width / 2, py - height / 2, py + height / 2
 
 
+def _within(ax, box) -> bool:
+    """Whether a box (pixels) lies wholly inside the map's frame."""
+    return ax.bbox.x0 <= box[0] and box[1] <= ax.bbox.x1 and ax.bbox.y0 <= box[2] and box[3] <= ax.bbox.y1
+
+
 def _free(box, kept: list) -> bool:
     return not any(box[0] < k[1] and box[1] > k[0] and box[2] < k[3] and box[3] > k[2] for k in kept)
 
@@ -535,8 +540,8 @@ def _draw_labels(ax, extent, model: MapModel, kept: list) -> None:
         size, color, italic = style.LABEL_SNAPSHOT[feature.props["kind"]]
         text = feature.label.upper() if feature.props["kind"] == "country" else feature.label
         box = _text_box(ax, x, y, text, size)
-        if not _free(box, kept):
-            continue
+        if not _free(box, kept) or not _within(ax, box):
+            continue  # a name the frame would cut ("NGOLA") is left out, not drawn in part
         kept.append(box)
         ax.text(
             x,

@@ -41,6 +41,7 @@ from pathlib import Path
 import numpy as np
 import shapefile  # pyshp
 import shapely
+import shapely.affinity
 from shapely.geometry import MultiPolygon, Point, Polygon, box, shape
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -235,6 +236,51 @@ def build_110m(shp: bytes, shx: bytes, dbf: bytes, cpg: bytes) -> tuple[dict, di
     return {"type": "FeatureCollection", "features": feats}, {"countries": len(feats)}
 
 
+CONTEXT_WEST = -25.0  # context polygons west of this (the Americas, Greenland) go east of the Pacific
+
+
+def with_context(fc10: dict, fc110: dict) -> dict:
+    """The map's land: the 1:10m windows, and beyond them the 1:110m countries as coarse context
+    (southern Africa, Australia, Europe, the Americas), so an event outside the windows is not
+    drawn on empty sea. A country in both keeps one feature (its 10m part and its 110m remainder
+    dissolved into one outline); every feature says which detail it has. Pacific-centred: the
+    10m land west of 0 (Alaska) and the context west of CONTEXT_WEST are moved east by 360."""
+    windows = shapely.union_all([box(*w) for w in WINDOWS])
+    merged = {}
+    for f in fc10["features"]:
+        key = f["properties"]["iso_a3"] or f["properties"]["name"]
+        merged[key] = ({**f["properties"], "detail": "10m"}, pacific(shape(f["geometry"]), 0.0))
+    for f in fc110["features"]:
+        outside = shapely.make_valid(shape(f["geometry"])).difference(windows)
+        if outside.is_empty:
+            continue
+        outside = pacific(outside, CONTEXT_WEST)
+        key = f["properties"]["iso_a3"] or f["properties"]["name"]
+        if key in merged:
+            props, geom = merged[key]
+            merged[key] = ({**props, "detail": "10m+110m"}, shapely.union(geom, outside))
+        else:
+            props = {"name": f["properties"]["name"], "iso_a3": f["properties"]["iso_a3"], "ne_a3": None}
+            merged[key] = ({**props, "detail": "110m"}, outside)
+    feats = []
+    for props, geom in merged.values():
+        gj = rounded(geom)
+        if gj is not None:
+            feats.append({"type": "Feature", "properties": props, "geometry": gj})
+    feats.sort(key=lambda f: (f["properties"]["ne_a3"] or "~", f["properties"]["name"]))
+    return {"type": "FeatureCollection", "features": feats}
+
+
+def pacific(geom, west: float):
+    """Polygons lying wholly west of `west` (a centroid west of it, for context) moved east by 360°,
+    and parts meeting at 180° afterwards dissolved (or the seam's outline is drawn)."""
+    parts = []
+    for p in to_polygons(geom):
+        far_west = p.bounds[2] < 0 if west == 0.0 else p.centroid.x < west
+        parts.append(shapely.affinity.translate(p, 360) if far_west else p)
+    return shapely.union_all(parts)
+
+
 def check(fc: dict) -> list[str]:
     land = shapely.union_all([shape(f["geometry"]) for f in fc["features"]])
     shapely.prepare(land)
@@ -264,6 +310,8 @@ Output is deterministic.
 version {ne_version}: {countries} countries, {vertices} vertices |
 | `land-110m.geojson` | {size110} bytes ({kb110} KB) | Natural Earth 1:110m countries, world-wide, \
 {countries110} countries (coarse context layer) |
+| `land-pacific.geojson` | {size_pacific} bytes ({kb_pacific} KB) | What the app draws: the 1:10m windows, the 1:110m \
+countries beyond them, Pacific-centred |
 
 ## Source
 
@@ -300,6 +348,15 @@ version {ne_version}: {countries} countries, {vertices} vertices |
 `land-110m.geojson`: every country of the fixture, coordinates rounded to 2 decimals, properties
 `name` and `iso_a3`. Only for a zoomed-out context view: its Japan has no Ryukyu islands.
 
+`land-pacific.geojson` (the live map, the HTML export and the PNG/SVG snapshot draw this one):
+`land.geojson`, and beyond its two windows the 1:110m countries (repaired with `make_valid`,
+the windows cut out), so that events off the windows (southern Africa, for example) are not
+drawn on empty sea. A country in both is one feature, its 10m part and its 110m remainder
+dissolved into one outline. Property `detail` says which: `10m`, `110m` or `10m+110m`.
+Pacific-centred: 10m polygons wholly west of 0° (Alaska, the eastern Aleutians) and 110m
+polygons whose centre lies west of {context_west}° (the Americas, Greenland) are moved east by
+360°; Europe and Africa stay where they are.
+
 The build checks that {n_land} known land points (Okinawa, Miyako, Ishigaki, Yonaguni, Tsushima,
 Kamchatka, the Aleutians, Alaska, Musandam, …) are land and {n_sea} strait/sea points (Miyako,
 Tsushima, Korea, Tsugaru, Soya, Tartary, Bering, Hormuz, …) are sea, and fails otherwise.
@@ -335,12 +392,8 @@ def main(argv: list[str] | None = None) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     size10 = dump(fc10, args.out / "land.geojson")
     size110 = dump(fc110, args.out / "land-110m.geojson")
-    # The app's map is centred on the Pacific: the file it serves has land west of 0 degrees
-    # (Alaska, the eastern Aleutians) moved east by 360 and the seam at 180 dissolved.
-    sys.path.insert(0, str(ROOT))
-    from patrolmap.assets import load_basemap
-
-    dump(load_basemap("land", pacific=True, directory=args.out), args.out / "land-pacific.geojson")
+    # The app's map is centred on the Pacific, with coarse land beyond the 10m windows.
+    size_pacific = dump(with_context(fc10, fc110), args.out / "land-pacific.geojson")
     if size10 > MAX_BYTES_10M:
         print(f"FAIL: land.geojson is {size10} bytes > {MAX_BYTES_10M}", file=sys.stderr)
         return 1
@@ -358,6 +411,9 @@ def main(argv: list[str] | None = None) -> int:
             countries=info10["countries"],
             vertices=info10["vertices"],
             countries110=info110["countries"],
+            size_pacific=size_pacific,
+            kb_pacific=round(size_pacific / 1024),
+            context_west=CONTEXT_WEST,
             ne10_wheel=name10,
             ne10_sha=sha10,
             ne110_wheel=name110,

@@ -449,7 +449,7 @@ def test_basemap_readme_records_source_and_sizes():
     text = (BASEMAP / "README.md").read_text(encoding="utf-8")
     assert "Natural Earth" in text and "public domain" in text
     assert "scripts/build_basemap.py" in text
-    for name in ("land.geojson", "land-110m.geojson"):
+    for name in ("land.geojson", "land-110m.geojson", "land-pacific.geojson"):
         assert f"{(BASEMAP / name).stat().st_size} bytes" in text
 
 
@@ -497,6 +497,43 @@ def test_basemap_window_and_precision(land):
     assert not re.search(r"\d\.\d{4,}", text)
     for f in fc["features"]:
         assert set(f["properties"]) == {"name", "iso_a3", "ne_a3"}
+
+
+@pytest.fixture(scope="module")
+def app_land():
+    fc = assets.land_geojson()
+    geom = shapely.union_all([shape(f["geometry"]) for f in fc["features"]])
+    shapely.prepare(geom)
+    return fc, geom
+
+
+@pytest.mark.parametrize(
+    "lon, lat, is_land, label",
+    [
+        (18.6, -33.9, True, "Cape Town: 110m context, beyond the windows"),
+        (151.0, -33.8, True, "Sydney"),
+        (-3.7 + 360, 40.4, False, "Madrid is not moved east of the Pacific"),
+        (-3.7, 40.4, True, "Madrid stays west of 0"),
+        (-74.0 + 360, 40.8, True, "New York, east of the Pacific"),
+        (-149.9 + 360, 61.2, True, "Anchorage: 10m, east of the Pacific"),
+        (127.80, 26.35, True, "Okinawa: 10m detail kept"),
+        (125.30, 24.77, True, "Miyako-jima"),
+        (126.00, 25.50, False, "Miyako Strait stays sea"),
+        (129.90, 33.90, False, "Tsushima Strait stays sea"),
+        (56.60, 25.80, False, "Strait of Hormuz stays sea"),
+        (-168.50 + 360, 65.70, False, "Bering Strait stays sea"),
+    ],
+)
+def test_app_land_reaches_beyond_the_windows(app_land, lon, lat, is_land, label):
+    assert app_land[1].intersects(Point(lon, lat).buffer(0.05)) == is_land, label
+
+
+def test_app_land_is_one_feature_per_country_and_says_its_detail(app_land):
+    fc, _ = app_land
+    keys = [f["properties"]["iso_a3"] or f["properties"]["name"] for f in fc["features"]]
+    assert len(keys) == len(set(keys))
+    details = {f["properties"]["name"]: f["properties"]["detail"] for f in fc["features"]}
+    assert (details["Japan"], details["South Africa"], details["Russia"]) == ("10m", "110m", "10m+110m")
 
 
 @pytest.mark.parametrize("pacific", [False, True])
