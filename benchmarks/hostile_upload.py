@@ -13,7 +13,8 @@ with 2-point lines (a plain upload).
    plain file and then the hostile one, timing each from the file being set to its routes drawn
    in Leaflet; then makes --reruns reruns with the hostile upload included.
 3. others: N websocket users (benchmarks/_client.py) move the Years slider for --seconds, first
-   alone, then while the hostile session does the above; their p95 is compared.
+   alone, then while the hostile session does the above; their p95 is compared. Each upload
+   session (2.) runs once on its own first, so the file's own cost is seen without that load.
 Targets (issue 16): each rerun < 1 s, map drawn < 5 s, others' p95 unchanged.
 """
 
@@ -224,6 +225,7 @@ def main() -> None:
     files = {"plain-20.geojson": (huge_geojson(vertices=2), 0), "vertices-196k.geojson": (huge_geojson(), 1000)}
     measure_parse({**{name: content for name, (content, _) in files.items()}, "route-120k.yaml": long_route_yaml()})
     reports: dict[str, dict] = {}
+    quiet: dict[str, dict] = {}
     with tempfile.TemporaryDirectory() as folder:
         proc, url = start_app(quiet=True)
         try:
@@ -231,6 +233,8 @@ def main() -> None:
             for name, (content, points_above) in files.items():
                 path = Path(folder) / name
                 path.write_bytes(content)
+                quiet[name] = {}  # first the upload session on its own: the file's own cost
+                asyncio.run(upload_session(url, path, args.reruns, points_above, quiet[name]))
                 reports[name] = {}
                 session = upload_session(url, path, args.reruns, points_above, reports[name])
                 beside[name] = asyncio.run(others(url, args.users, args.seconds, session))
@@ -249,6 +253,13 @@ def main() -> None:
     print(
         f"reruns before the upload, same sessions: {figures(hostile.get('reruns_before', []))}; "
         f"{figures(plain.get('reruns_before', []))}"
+    )
+    alone_hostile, alone_plain = quiet["vertices-196k.geojson"], quiet["plain-20.geojson"]
+    print(
+        f"the same with no other users: drawn {alone_hostile.get('drawn', nan):.2f} s / "
+        f"{alone_plain.get('drawn', nan):.2f} s; reruns with the upload {figures(alone_hostile.get('reruns', []))} / "
+        f"{figures(alone_plain.get('reruns', []))}; before it {figures(alone_hostile.get('reruns_before', []))} / "
+        f"{figures(alone_plain.get('reruns_before', []))} (196k-vertex file / plain file)"
     )
     print(f"non-loopback requests from the upload sessions: {sum(len(r.get('outside', [])) for r in reports.values())}")
     print(
