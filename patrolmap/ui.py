@@ -63,15 +63,15 @@ WORKER_MIN_BYTES = 256 * 1024
 COMPARE_PAGE_FILE = "pages/6_Compare.py"
 APP_DIR = Path(__file__).resolve().parent.parent
 # (script relative to app.py, label, icon); a page that is not there is not linked.
-NAV_PAGES = (
-    ("app.py", "Home", "🏠"),
-    ("pages/1_Map.py", "Map", "🗺️"),
-    ("pages/2_Timeline.py", "Timeline", "📅"),
-    ("pages/3_Events.py", "Events", "📋"),
-    ("pages/4_Aircraft_and_ships.py", "Aircraft and ships", "✈️"),
-    ("pages/5_About_the_data.py", "About the data", "ℹ️"),
-    ("pages/6_Compare.py", "Compare events", "⚖️"),
-    ("pages/7_Add_from_a_release.py", "Add from a release", "📰"),
+NAV_PAGES = (  # Material Symbols: Streamlit serves the font itself, where emoji need a font the machine may lack
+    ("app.py", "Home", ":material/home:"),
+    ("pages/1_Map.py", "Map", ":material/map:"),
+    ("pages/2_Timeline.py", "Timeline", ":material/calendar_month:"),
+    ("pages/3_Events.py", "Events", ":material/table_rows:"),
+    ("pages/4_Aircraft_and_ships.py", "Aircraft and ships", ":material/flight:"),
+    ("pages/5_About_the_data.py", "About the data", ":material/info:"),
+    ("pages/6_Compare.py", "Compare events", ":material/compare_arrows:"),
+    ("pages/7_Add_from_a_release.py", "Add from a release", ":material/newspaper:"),
 )
 
 

@@ -71,4 +71,11 @@ def test_the_navigation_names_every_page_in_words(app_url, offline_browser):
     labels = [t.strip().splitlines()[-1].strip() for t in nav.all_inner_texts()]  # the icon, then the name
     assert labels[:6] == ["Home", "Map", "Timeline", "Events", "Aircraft and ships", "About the data"], labels
     assert "app" not in labels
+    # Each icon is a Material Symbol in the font the app serves itself (emoji need a font the
+    # analyst's machine may not have: they showed as empty boxes in this Chromium).
+    assert nav.locator("[data-testid=stIconMaterial]").count() == nav.count() >= 8
+    page.wait_for_function(
+        "() => [...document.fonts].some(f => f.family.includes('Material Symbols') && f.status === 'loaded')",
+        timeout=10_000,
+    )
     assert offline_browser.outside == []
