@@ -86,7 +86,10 @@ MAP_CSS = (
     ".route-label{white-space:nowrap;}.route-label span{display:inline-block;transform:translate(-50%,40%);"
     "font:bold 10px/1.1 sans-serif;text-shadow:0 0 2px #fff,0 0 2px #fff,0 0 3px #fff;pointer-events:none}"
     ".patrol-badge div{display:inline-block;transform:translate(-50%,-130%);background:rgba(255,255,255,.95);"
-    "border:1px solid #777;border-radius:3px;padding:1px 4px;font:11px/1.3 sans-serif;color:#222;}"
+    "border:1px solid #777;border-radius:3px;padding:1px 4px;font:11px/1.3 sans-serif;color:#222;"
+    # A long badge (five sides' ships) wraps between its items instead of running off the map.
+    "white-space:normal;width:max-content;max-width:min(480px,60vw)}"
+    ".patrol-badge .item{white-space:nowrap}"
     ".patrol-badge .role{display:inline-block;min-width:10px;padding:0 2px;border-radius:2px;background:#444;"
     "color:#fff;font-size:9px;font-weight:bold;text-align:center}"
     ".patrol-badge-count div{display:inline-block;transform:translate(-50%,-50%);background:#333;color:#fff;"

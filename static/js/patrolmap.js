@@ -62,11 +62,14 @@
     if (parts) {
       var last = null;
       parts.forEach(function (p) {
+        // Each item in a span of its own that does not break: a long badge wraps between items only.
+        var item = document.createElement("span");
+        item.className = "item";
         if (p[0] !== last) {
           if (last !== null) { el.appendChild(document.createTextNode(" \u00b7 ")); }
           var c = document.createElement("b");
           c.textContent = p[0] + " ";
-          el.appendChild(c);
+          item.appendChild(c);
           last = p[0];
         } else {
           el.appendChild(document.createTextNode(", "));
@@ -74,8 +77,9 @@
         var sym = document.createElement("span");
         sym.className = "role";
         sym.textContent = p[1];
-        el.appendChild(sym);
-        el.appendChild(document.createTextNode(" " + p[2]));
+        item.appendChild(sym);
+        item.appendChild(document.createTextNode(" " + p[2]));
+        el.appendChild(item);
       });
     } else {
       el.textContent = text(data, row[7]);
@@ -199,6 +203,7 @@
   /* Labels, badges and route names that overlap at this zoom: the earlier (more important) wins. */
   function declutter(map) {
     var zoom = map.getZoom(), kept = [];
+    var frame = map.getContainer().getBoundingClientRect();
     var items = [];
     state.layers.forEach(function (g) {
       if (!onMap(g)) { return; }
@@ -226,11 +231,24 @@
       el.style.display = show ? "" : "none";
       if (!show) { return; }
       var box = (el.firstChild || el).getBoundingClientRect();
+      if ((p.layer === "badge" || p.layer === "badge_count") && el.firstChild) {
+        box = insideFrame(el.firstChild, box, frame);
+      }
       var hit = kept.some(function (k) {
         return box.left < k.right && box.right > k.left && box.top < k.bottom && box.bottom > k.top;
       });
       if (hit && rankOf(l) > 1) { el.style.display = "none"; } else if (p.layer !== "badge_count") { kept.push(box); }
     });
+  }
+
+  /* A badge wider than the room beside the map's edge is moved along, never cut by the frame. */
+  function insideFrame(inner, box, frame) {
+    var shift = parseFloat(inner.style.marginLeft) || 0;  // from the last time: measured from where it sits
+    var left = box.left - shift, right = box.right - shift;
+    var dx = Math.max(0, frame.left + 4 - left) - Math.max(0, right - (frame.right - 4));
+    if (right - left > frame.width - 8) { dx = frame.left + 4 - left; }  // wider than the map: its start shows
+    inner.style.marginLeft = dx ? dx + "px" : "";
+    return { left: left + dx, right: right + dx, top: box.top, bottom: box.bottom };
   }
 
   function dataBounds() {

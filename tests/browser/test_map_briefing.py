@@ -69,6 +69,29 @@ def test_an_events_badge_says_what_each_side_sent(app_url, offline_browser):
     assert offline_browser.outside == []
 
 
+# Every shown badge's box against the map's frame: [left, right, frame left, frame right] in pixels.
+BADGE_BOXES = """() => { const f = window.map.getContainer().getBoundingClientRect();
+    return [...document.querySelectorAll('.patrol-badge > div, .patrol-badge-count > div')]
+        .filter(el => el.offsetParent !== null && getComputedStyle(el.parentElement).display !== 'none')
+        .map(el => { const b = el.getBoundingClientRect(); return [b.left, b.right, f.left, f.right]; }); }"""
+
+
+@pytest.mark.parametrize("size", [(1280, 800), (1440, 900)])
+def test_badges_near_the_edge_are_moved_in_not_cut(app_url, offline_browser, size):
+    # South Africa's three drills sit at the map's edge once it fits them; their badges are long.
+    page = offline_browser.page()
+    page.set_viewport_size({"width": size[0], "height": size[1]})
+    page.goto(f"{app_url}/Map?countries=ZAF")
+    frame = map_window(page)
+    frame.wait_for_function("() => document.querySelectorAll('.patrol-badge').length > 0", timeout=20_000)
+    page.wait_for_timeout(1000)  # fitted to the shown events, then decluttered
+    boxes = frame.evaluate(BADGE_BOXES)
+    assert boxes, "no badge shown"
+    for left, right, frame_left, frame_right in boxes:
+        assert left >= frame_left and (right <= frame_right or right - left > frame_right - frame_left - 8), boxes
+    assert offline_browser.outside == []
+
+
 def test_choosing_iran_takes_the_map_to_the_gulf_of_oman(app_url, offline_browser):
     page = offline_browser.page()
     page.set_viewport_size({"width": 1440, "height": 900})
