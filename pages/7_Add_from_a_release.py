@@ -130,7 +130,7 @@ elif result["kind"]:
         parse_event(reviewed.record, "draft.yaml", 0, dataset.places, errors)
         if errors:
             st.subheader("The loader would refuse this draft")
-            st.dataframe([{"field": e.field, "value": repr(e.value), "expected": e.expected} for e in errors])
+            st.dataframe([{"field": e.field, "value": e.value_text, "expected": e.expected} for e in errors])
         else:
             yaml_text = record_yaml(reviewed.record)
             st.subheader(f"Draft {reviewed.record['id']} (status: draft)")

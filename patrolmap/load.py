@@ -7,6 +7,7 @@ silently: callers get (records, errors) and show both.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import typing
@@ -55,6 +56,16 @@ class DataError:
     value: object
     expected: str
     unknown: bool = False  # the field itself is not in the record format (a stray key)
+
+    @property
+    def value_text(self) -> str:
+        """The value as the data files spell it (true, null, NaN, "text", [1, 2]), not as Python does."""
+        if self.value is MISSING:
+            return "(not in the record)"
+        try:
+            return json.dumps(self.value, ensure_ascii=False, default=str)
+        except (TypeError, ValueError):  # a structure that refers to itself
+            return repr(self.value)
 
     def __str__(self) -> str:
         value = repr(self.value)

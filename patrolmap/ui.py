@@ -263,7 +263,7 @@ def show_data_errors(errors: list[load.DataError]) -> None:
 
 def _error_rows(errors: list[load.DataError]) -> list[dict]:
     return [
-        {"file": e.file, "record": e.record, "field": e.field, "value": repr(e.value), "expected": e.expected}
+        {"file": e.file, "record": e.record, "field": e.field, "value": e.value_text, "expected": e.expected}
         for e in errors
     ]
 

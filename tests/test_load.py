@@ -8,7 +8,8 @@ import pytest
 import yaml
 
 from conftest import PLACES, VALID_EVENT
-from patrolmap.load import DataErrors, events_frame, load_dataset, parse_event, read_yaml_list, type_index
+from patrolmap.load import DataError, DataErrors, events_frame, load_dataset, parse_event, read_yaml_list, type_index
+from patrolmap.schema import MISSING
 
 
 def mutate(path, value):
@@ -331,3 +332,22 @@ def test_strict_mode_raises_once_with_every_problem(tmp_path):
         load_dataset(root, strict=True)
     assert [e.field for e in info.value.errors] == ["kind", "stray"]
     assert str(info.value).startswith("2 problem(s) in the data:")
+
+
+@pytest.mark.parametrize(
+    "value, shown",
+    [
+        (True, "true"),
+        (None, "null"),
+        (float("nan"), "NaN"),
+        (float("-inf"), "-Infinity"),
+        ("two", '"two"'),
+        ([1, "x"], '[1, "x"]'),
+        ({"a": None}, '{"a": null}'),
+        (2**70, "1180591620717411303424"),
+        (date(2024, 1, 2), '"2024-01-02"'),
+        (MISSING, "(not in the record)"),
+    ],
+)
+def test_a_problem_shows_its_value_as_the_files_spell_it(value, shown):
+    assert DataError("f.yaml", "id=x", "field", value, "something").value_text == shown
