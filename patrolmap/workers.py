@@ -4,7 +4,8 @@ A 2 MB upload holds the interpreter lock for most of a second while it is parsed
 checks on 200,000 positions, their geodesic length); parsed on the server, every other analyst's
 script run waits behind it (issue 16). In the worker the server's threads keep running; a crash
 in a C parser (GEOS, libyaml) ends the worker, not the server; a parse that runs away is killed
-after TIMEOUT_S. pebble restarts a worker that died or was killed.
+after TIMEOUT_S. pebble restarts a worker that died or was killed. The worker runs at a lower
+priority than the server, so a busy machine serves the other analysts first.
 
 The worker is forked from a fork server that has the parsing modules imported (PRELOAD), never
 from the server itself (its threads and locks must not be copied). `warm()` starts it without
@@ -14,6 +15,7 @@ waiting, so the first upload does not pay for the imports. Pure: no streamlit.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import threading
 from collections.abc import Callable
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -23,6 +25,7 @@ from pebble import ProcessExpired, ProcessPool
 
 PRELOAD = ["patrolmap.upload"]
 TIMEOUT_S = 60.0
+WORKER_NICENESS = 10  # added to the worker's scheduling niceness (Unix; 19 is the lowest priority)
 
 T = TypeVar("T")
 
@@ -40,8 +43,14 @@ def _worker_pool() -> ProcessPool:
         if _pool is None:
             context = multiprocessing.get_context("forkserver")
             context.set_forkserver_preload(PRELOAD)
-            _pool = ProcessPool(max_workers=1, context=context)
+            _pool = ProcessPool(max_workers=1, context=context, initializer=_lower_priority)
         return _pool
+
+
+def _lower_priority() -> None:
+    """In the worker: below the server's threads, so that on a busy machine other analysts'
+    runs go first and only the upload itself waits longer."""
+    os.nice(WORKER_NICENESS)
 
 
 def warm() -> None:

@@ -87,3 +87,7 @@ def test_an_upload_parsed_in_the_worker_is_the_upload_parsed_here(dataset, name,
     there = workers.run(parse_upload, name, content, dataset.places, curated_ids=curated)
     assert repr(there) == repr(here)  # repr: a NaN the file holds is never equal to itself
     assert there.events or there.errors  # every file gives events or names its problems
+
+
+def test_the_worker_runs_below_the_servers_priority():
+    assert workers.run(os.nice, 0) == os.nice(0) + workers.WORKER_NICENESS
