@@ -170,7 +170,16 @@ async def reruns(page, count: int) -> list[float]:
         try:
             await page.wait_for_function(f"() => window.__runsEnded > {ended}", timeout=30_000, polling=10)
         except PlaywrightTimeout:  # counted and said, not a crash: the other figures still stand
-            print(f"  rerun {n + 1}: no run ended within 30 s of the slider moving off {value}")
+            state = await page.evaluate(
+                "() => [document.querySelector('[data-testid=stApp]').dataset.testScriptState, "
+                "document.querySelector('[data-testid=stApp]').isConnected, window.__runsEnded]"
+            )
+            shown = await page.get_by_text("events shown").first.inner_text()
+            print(
+                f"  rerun {n + 1}: no run ended within 30 s of the slider moving off {value} "
+                f"(slider now {await slider.get_attribute('aria-valuetext')}; script state, app element "
+                f"connected, runs counted: {state}; the page says: {shown!r})"
+            )
             continue
         times.append(time.monotonic() - began)
     return times
