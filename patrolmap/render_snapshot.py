@@ -401,21 +401,28 @@ def _group_box(ax, group: IncidentGroup) -> tuple[float, float, float, float]:
     return x0 - pad, x1 + pad, y0 - pad, y1 + pad
 
 
+def _into_frame(ax, box, margin: float) -> tuple[float, float]:
+    """(dx, dy) in pixels that bring a box inside the map's frame, `margin` pixels clear of it."""
+    dx = max(0.0, ax.bbox.x0 + margin - box[0]) - max(0.0, box[1] - (ax.bbox.x1 - margin))
+    dy = max(0.0, ax.bbox.y0 + margin - box[2]) - max(0.0, box[3] - (ax.bbox.y1 - margin))
+    return dx, dy
+
+
+def _moved(ax, x: float, y: float, dx: float, dy: float) -> tuple[float, float]:
+    """The data point dx, dy pixels away from (x, y)."""
+    px, py = ax.transData.transform((x, y))
+    lon, lat = ax.transData.inverted().transform((px + dx, py + dy))
+    return float(lon), float(lat)
+
+
 def _inside_frame(ax, group: IncidentGroup) -> tuple[IncidentGroup, tuple[float, float, float, float]]:
     """A group near the frame moved in until its box fits, as badges are: a count is never cut."""
     box = _group_box(ax, group)
-    dx = max(0.0, ax.bbox.x0 + 2 - box[0]) - max(0.0, box[1] - (ax.bbox.x1 - 2))
-    dy = max(0.0, ax.bbox.y0 + 2 - box[2]) - max(0.0, box[3] - (ax.bbox.y1 - 2))
+    dx, dy = _into_frame(ax, box, 2)
     if not (dx or dy):
         return group, box
-    px, py = ax.transData.transform((group.lon, group.lat))
-    lon, lat = ax.transData.inverted().transform((px + dx, py + dy))
-    return dataclasses.replace(group, lon=float(lon), lat=float(lat)), (
-        box[0] + dx,
-        box[1] + dx,
-        box[2] + dy,
-        box[3] + dy,
-    )
+    lon, lat = _moved(ax, group.lon, group.lat, dx, dy)
+    return dataclasses.replace(group, lon=lon, lat=lat), (box[0] + dx, box[1] + dx, box[2] + dy, box[3] + dy)
 
 
 def _draw_incidents(ax, model: MapModel, groups: list[IncidentGroup], kept: list) -> None:
@@ -492,10 +499,9 @@ def _draw_badges(ax, extent, model: MapModel, kept: list) -> None:
         x0, x1, y0, y1 = _text_box(ax, x, y, feature.label, size)
         box = (x0 - pad, x1 + pad, y0 - pad, y1 + pad)
         # A badge near the frame is moved along its line until it fits inside, never cut by the edge.
-        shift = max(0.0, ax.bbox.x0 + 4 - box[0]) - max(0.0, box[1] - (ax.bbox.x1 - 4))
+        shift, _ = _into_frame(ax, box, 4)
         if shift:
-            px, py = ax.transData.transform((x, y))
-            x = float(ax.transData.inverted().transform((px + shift, py))[0])
+            x, _ = _moved(ax, x, y, shift, 0)
             box = (box[0] + shift, box[1] + shift, box[2], box[3])
         # Taken: a row or two above or below, as long as it stays in the frame; else left out.
         step = box[3] - box[2] + 2
@@ -507,8 +513,7 @@ def _draw_badges(ax, extent, model: MapModel, kept: list) -> None:
         else:
             continue
         if lift:
-            px, py = ax.transData.transform((x, y))
-            y = float(ax.transData.inverted().transform((px, py + lift))[1])
+            _, y = _moved(ax, x, y, 0, lift)
         kept.append(moved)
         ax.text(
             x,
