@@ -236,16 +236,15 @@ def _read_upload(name: str, content: bytes, dataset: load.Dataset) -> UploadResu
         return workers.run(parse_upload, name, content, dataset.places, curated_ids=curated)
     except workers.WorkerFailed as failed:
         LOG.error("reading the upload %r in the worker failed: %s", name, failed)
-        problem = load.DataError(
-            str(name)[:120], "file", "(file)", f"could not be read: {failed}", "a file the reader can handle"
-        )
-        return UploadResult(errors=[problem])
+        return _unreadable(name, f"could not be read: {failed}", "a file the reader can handle")
     except Exception:  # noqa: BLE001 - no traceback on the page
         LOG.exception("reading the upload %r failed", name)
-        problem = load.DataError(
-            str(name)[:120], "file", "(file)", "could not be read", "a file the reader can handle (see the server log)"
-        )
-        return UploadResult(errors=[problem])
+        return _unreadable(name, "could not be read", "a file the reader can handle (see the server log)")
+
+
+def _unreadable(name: str, value: str, expected: str) -> UploadResult:
+    """An upload that gave no result: one problem row naming the file."""
+    return UploadResult(errors=[load.DataError(str(name)[:120], "file", "(file)", value, expected)])
 
 
 def _remove_upload() -> None:

@@ -91,3 +91,34 @@ def test_an_upload_parsed_in_the_worker_is_the_upload_parsed_here(dataset, name,
 
 def test_the_worker_runs_below_the_servers_priority():
     assert workers.run(os.nice, 0) == os.nice(0) + workers.WORKER_NICENESS
+
+
+STALLED = workers.WorkerFailed("stopped after 60 s")
+
+
+def _raise(error):
+    def fail(*args, **kwargs):
+        raise error
+
+    return fail
+
+
+@pytest.mark.parametrize(
+    "size, where, error, value",
+    [
+        (10, "parse_upload", RuntimeError("parser bug"), "could not be read"),
+        (300 * 1024, "workers.run", STALLED, f"could not be read: {STALLED}"),
+    ],
+    ids=["small file parsed here", "large file parsed in the worker"],
+)
+def test_an_upload_that_gives_no_result_is_one_problem_row(monkeypatch, dataset, size, where, error, value):
+    from patrolmap import ui
+
+    assert (size >= ui.WORKER_MIN_BYTES) == (where == "workers.run")
+    monkeypatch.setattr(ui.workers, "warm", lambda: None)
+    monkeypatch.setattr(ui, "parse_upload", _raise(error) if where == "parse_upload" else _raise(AssertionError))
+    if where == "workers.run":
+        monkeypatch.setattr(ui.workers, "run", _raise(error))
+    result = ui._read_upload("mine<b>.yaml", b"x" * size, dataset)
+    assert [(e.file, e.field, e.value) for e in result.errors] == [("mine<b>.yaml", "(file)", value)]
+    assert result.events == []
