@@ -172,7 +172,8 @@
         layer.options.baseWeight = layer.options.weight;
         layer.on("mouseover", function () { highlight(layer); });
         layer.on("mouseout", function () { unhighlight(); });
-        if (text(data, row[7])) { addRouteLabel(layer, text(data, row[7]), data.styles[row[4]].color); }
+        var label = text(data, row[7]);
+        if (label) { addRouteLabel(layer, label, data.styles[row[4]].color); }
         if (arrows && layer.setText) {
           layer.setText("    \u27a4    ", { repeat: true, offset: 4,
             attributes: { fill: data.styles[row[4]].color, "font-size": "13px", "font-weight": "bold" } });
