@@ -25,6 +25,7 @@ from patrolmap import style
 from patrolmap.assets import land_geojson
 from patrolmap.gazetteer import display_lon, polygon_coords, route_coords, route_length_km, straits_on_route
 from patrolmap.schema import KINDS, Event, Place
+from patrolmap.speed import IdentityMemo, without_cyclic_gc
 
 MAX_ROUTES = 1000  # above this many routes in the filter, draw legs per place pair instead
 # An area lists its events' ids (for the clicked-area caption) only up to this many: a caption of
@@ -125,26 +126,27 @@ def flat_coords(feature: Feature):
 # --- geometry, measured and simplified once per path --------------------------------------
 
 _GEOMETRY_CACHE_SIZE = 20_000
-_route_geometry: dict[tuple[str, ...], tuple[tuple, tuple, float]] = {}
+_route_geometry: dict[tuple[str, ...], tuple[tuple, tuple]] = {}
 _route_geometry_lock = threading.Lock()
 
 
-def route_geometry(places: dict[str, Place], waypoints: tuple[str, ...]) -> tuple[tuple, float]:
-    """(drawn (lon, lat) points, geodesic km) of a route, computed once per path: the cache is
-    keyed by the waypoints and checked against the places they name, so an edited or uploaded
-    gazetteer never gets another's geometry."""
-    points = tuple(places[p] for p in waypoints)
+def route_geometry(places: dict[str, Place], waypoints: tuple[str, ...]) -> tuple[tuple, float, tuple[str, ...]]:
+    """(drawn (lon, lat) points, geodesic km, straits passed) of a route, computed once per path:
+    the cache is keyed by the waypoints and checked against the places they name, so an edited or
+    uploaded gazetteer never gets another's geometry."""
+    points = tuple(map(places.__getitem__, waypoints))
     cached = _route_geometry.get(waypoints)
     if cached is not None and cached[0] == points:
-        return cached[1], cached[2]
+        return cached[1]
     coords = route_coords(places, waypoints)
     length = route_length_km(coords)
     drawn = simplify_line(tuple((lon, lat) for lat, lon in coords))
+    geometry = (drawn, length, tuple(straits_on_route(places, waypoints)))
     with _route_geometry_lock:
         if len(_route_geometry) >= _GEOMETRY_CACHE_SIZE:
             _route_geometry.clear()
-        _route_geometry[waypoints] = (points, drawn, length)
-    return drawn, length
+        _route_geometry[waypoints] = (points, geometry)
+    return geometry
 
 
 def simplify_line(coords: tuple) -> tuple:
@@ -192,6 +194,7 @@ def fan_out(lon: float, lat: float, nth: int) -> tuple[float, float]:
 # --- the model ----------------------------------------------------------------------------
 
 
+@without_cyclic_gc
 def build_model(
     events: list[Event],
     places: dict[str, Place],
@@ -270,34 +273,72 @@ def add_point_areas(model: MapModel, events: list[Event], places: dict[str, Plac
             )
 
 
+def _route_parts(event: Event) -> tuple[str, str, tuple[str, ...], str]:
+    """What a route feature takes from its event alone: (side, id, legend keys, date)."""
+    side = style.side_key(event)
+    provenance = event.route.provenance if event.route is not None else ""
+    keys = (f"side:{side}", f"kind:{event.kind}", f"provenance:{provenance}", "arrow")
+    return side, f"route:{event.id}", keys, event.date_start.isoformat()
+
+
+# Every rerun draws the same event objects (loaded once per server process), so what a feature
+# takes from its event alone is written once per event: ~3x a large upload's 10,000 events.
+EVENT_CACHE = 50_000
+_route_event_parts = IdentityMemo(_route_parts, EVENT_CACHE)
+_route_event_lines = IdentityMemo(style.route_event_lines, EVENT_CACHE)
+_route_labels = IdentityMemo(style.route_label, EVENT_CACHE)
+_incident_lines = IdentityMemo(style.incident_lines, EVENT_CACHE)
+# Lines made of a few values ((km, provenance), (date, place)), written once per distinct value
+_lines_by_value: dict[tuple, str] = {}
+
+
+def line_of(template, *values) -> str:
+    """template(*values), remembered by the values (a line in parts costs ~1.5 µs to build)."""
+    key = (template, *values)
+    line = _lines_by_value.get(key)
+    if line is None:
+        if len(_lines_by_value) >= EVENT_CACHE:
+            _lines_by_value.clear()
+        line = _lines_by_value[key] = template(*values)
+    return line
+
+
 def add_routes(model: MapModel, events: list[Event], places: dict[str, Place], selected: str) -> None:
     """One line per event with a route; the selected event's heavier."""
+    styles: dict[tuple, int] = {}  # (side, kind, provenance, selected) -> the model's style index
     for event in events:
         route = event.route
         if route is None:
             continue
-        coords, length = route_geometry(places, route.waypoints)
-        text, notes = style.route_tooltip_lines(event, length, route.provenance)
+        coords, length, straits = route_geometry(places, route.waypoints)
+        lines, notes = _route_event_lines(event)
+        text = (*lines, line_of(style.route_length_line, length, route.provenance))
+        side, fid, keys, day = _route_event_parts(event)
+        is_selected = event.id == selected
+        style_key = (side, event.kind, route.provenance, is_selected)
+        style_index = styles.get(style_key)
+        if style_index is None:
+            style_index = styles[style_key] = model.add_style(style.route_style(event, is_selected))
         model.routes.append(
             Feature(
                 "route",
-                f"route:{event.id}",
+                fid,
                 "LineString",
                 coords,
-                model.add_style(style.route_style(event, event.id == selected)),
-                (f"side:{style.side_key(event)}", f"kind:{event.kind}", f"provenance:{route.provenance}", "arrow"),
+                style_index,
+                keys,
                 text,
                 notes,
-                style.route_label(event),
+                _route_labels(event),
                 {
                     "event_id": event.id,
                     "kind": event.kind,
-                    "date": event.date_start.isoformat(),
+                    "date": day,
                     "participants": list(event.participants),
                     "length_km": round(length, 1),
                     "provenance": route.provenance,
-                    "selected": event.id == selected,
-                    "straits": straits_on_route(places, route.waypoints),
+                    "selected": is_selected,
+                    "straits": list(straits),
                 },
             )
         )
@@ -306,6 +347,7 @@ def add_routes(model: MapModel, events: list[Event], places: dict[str, Place], s
 def add_incidents(model: MapModel, events: list[Event], places: dict[str, Place]) -> None:
     """One marker per incident with a place; several at one place fanned out round it."""
     seen: Counter = Counter()
+    styles: dict[str, int] = {}  # incident kind -> the model's style index
     for event in events:
         for n, incident in enumerate(event.incidents):
             if not incident.place:
@@ -314,18 +356,21 @@ def add_incidents(model: MapModel, events: list[Event], places: dict[str, Place]
             lon, lat = fan_out(display_lon(place.lon), place.lat, seen[incident.place])
             seen[incident.place] += 1
             symbol, color = style.INCIDENT_SYMBOLS.get(incident.kind, style.INCIDENT_SYMBOLS["other"])
-            responder = getattr(incident, "responder", None) or ""
-            text, notes = style.incident_tooltip_lines(event, incident, place.name, responder)
+            style_index = styles.get(incident.kind)
+            if style_index is None:
+                style_index = styles[incident.kind] = model.add_style({"color": color, "symbol": symbol})
+            head, when, description = _incident_lines(event)[n]
+            text = (*head, line_of(style.incident_place_line, when, place.name), description)
             model.incidents.append(
                 Feature(
                     "incident",
                     f"incident:{event.id}:{n}",
                     "Point",
                     (lon, lat),
-                    model.add_style({"color": color, "symbol": symbol}),
+                    style_index,
                     (f"incident:{incident.kind}",),
                     text,
-                    notes,
+                    (event.name,),
                     symbol,
                     {
                         "event_id": event.id,

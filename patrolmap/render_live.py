@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import math
 from datetime import UTC, date, datetime, timedelta
 from html import escape
 
@@ -33,6 +34,7 @@ from patrolmap.assets import (
     use_local_assets,
 )
 from patrolmap.layers import DEFAULT_CENTER, Feature, MapModel
+from patrolmap.speed import IdentityMemo, without_cyclic_gc
 from patrolmap.viewstate import BASEMAP_DEFAULT
 
 LAND_URL = "/app/static/basemap/land-pacific.geojson"
@@ -44,9 +46,10 @@ INCIDENT_LAYER = "Incidents"
 LABEL_LAYER = "Place names"
 BADGE_LAYER = "Aircraft and ships"
 GEOMETRY_CODES = {"Point": 0, "LineString": 1, "Polygon": 2}
-# What the browser needs of a feature's properties: ids a click reports (ui.clicked_event) and
-# what the script reads; the rest of the model's properties stay in Python.
-LIVE_PROPS = ("event_id", "event_ids", "area_id", "leg", "place", "incident", "kind", "selected")
+# What the browser needs of a feature's properties: the ids a click reports to the app
+# (ui.clicked_event, ui.clicked_area) and what patrolmap.js reads; the rest of the model's
+# properties (kinds, places, lengths, straits) stay in Python and reach the page in the card.
+LIVE_PROPS = ("event_id", "event_ids", "area_id", "selected")
 LIVE_PROPS_BY_LAYER = {"label": ("kind", "min_zoom"), "badge": ("event_id", "parts"), "badge_count": ("place",)}
 
 ONLINE_TILES = {
@@ -120,57 +123,73 @@ def script_safe(text: str) -> str:
 _JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
-class RowEncoder:
-    """Rows of one layer, with the string table and the styles they index: only the styles this
-    layer uses, renumbered, so no layer carries the others' (the model's table serves every layer).
-    Rows are kept as lists and encoded in one call at the end (JSON's C encoder, one pass)."""
+def _geometry_text(coords) -> str:
+    return _JSON(coords)
 
-    def __init__(self, styles: list[dict]):
-        self.strings: list[str] = []
-        self._index: dict[str, int] = {}
-        self._model_styles = styles
-        self.styles: list[dict] = []
-        self._style_index: dict[int, int] = {}
-        self.rows: list[list] = []
 
-    def style(self, index: int) -> int:
-        pos = self._style_index.get(index)
-        if pos is None:
-            pos = self._style_index[index] = len(self.styles)
-            self.styles.append(self._model_styles[index])
-        return pos
+def _point_text(point) -> str:
+    """A point's JSON; two finite floats are written directly (a JSON call costs ~5 µs each)."""
+    x, y = point
+    if x.__class__ is float and y.__class__ is float and math.isfinite(x) and math.isfinite(y):
+        return f"[{x!r},{y!r}]"
+    return _JSON(point)
 
-    def string(self, text: str) -> int:
-        pos = self._index.get(text)
-        if pos is None:
-            pos = self._index[text] = len(self.strings)
-            self.strings.append(text)
-        return pos
 
-    def text(self, line: str) -> int | list[int]:
-        """A line as its string's index, or a line made of parts as the list of their indexes."""
-        if isinstance(line, style.Text) and len(line.parts) > 1:
-            return [self.string(p) for p in line.parts]
-        return self.string(line)
+# A route's or an area's drawn points are one tuple per path, cached by layers.py, and the same
+# tuple every rerun: its JSON (float repr, the costliest part of a row) is written once.
+_shared_geometry_text = IdentityMemo(_geometry_text, maxsize=50_000)
 
-    def add(self, feature: Feature) -> None:
+
+def layer_payload(features: list[Feature], model_styles: list[dict]) -> str:
+    """The rows of one layer as patrolmap.js reads them: {strings, styles, rows, coords}.
+
+    - strings: each text sent once; a row's layer, prop keys, text, notes and label index it.
+    - styles: only those this layer uses, renumbered, so no layer carries the others'.
+    - coords: a column of its own, written from each shared geometry's cached JSON.
+    Rows are kept as lists and encoded in one call (JSON's C encoder, one pass). The loop is the
+    hot path of a large map (~20,000 rows at 10,000 events), hence the local names.
+    """
+    index: dict[str, int] = {}
+    code = index.setdefault
+    styles: list[dict] = []
+    style_pos: dict[int, int] = {}
+    rows: list[list] = []
+    coords_out: list[str] = []
+    text_class = style.Text
+
+    def parts(line: style.Text) -> int | list[int]:
+        if len(line.parts) > 1:
+            return [code(p, len(index)) for p in line.parts]
+        return code(line, len(index))
+
+    for feature in features:
         props = feature.props
-        keep = LIVE_PROPS_BY_LAYER.get(feature.layer, LIVE_PROPS)
-        self.rows.append(
+        # props as [key, value, key, value, ...], each key's name sent once in the strings
+        kept = []
+        for key in LIVE_PROPS_BY_LAYER.get(feature.layer, LIVE_PROPS):
+            value = props.get(key)
+            if value not in (None, False):
+                kept += (code(key, len(index)), value)
+        pos = style_pos.get(feature.style)
+        if pos is None:
+            pos = style_pos[feature.style] = len(styles)
+            styles.append(model_styles[feature.style])
+        label = feature.label
+        rows.append(
             [
-                self.string(feature.layer),
-                {k: props[k] for k in keep if props.get(k) not in (None, False)},
+                code(feature.layer, len(index)),
+                kept,
                 GEOMETRY_CODES[feature.geometry],
-                feature.coords,
-                self.style(feature.style),
-                [self.text(t) for t in feature.text],
-                [self.text(t) for t in feature.notes],
-                self.text(feature.label),
+                pos,
+                [parts(t) if t.__class__ is text_class else code(t, len(index)) for t in feature.text],
+                [parts(t) if t.__class__ is text_class else code(t, len(index)) for t in feature.notes],
+                parts(label) if label.__class__ is text_class else code(label, len(index)),
             ]
         )
-
-    def payload(self) -> str:
-        return script_safe(_JSON({"strings": self.strings, "styles": self.styles, "rows": self.rows}))
+        coords = feature.coords
+        coords_out.append(_point_text(coords) if feature.geometry == "Point" else _shared_geometry_text(coords))
+    head = _JSON({"strings": list(index), "styles": styles, "rows": rows})
+    return script_safe(f'{head[:-1]},"coords":[{",".join(coords_out)}]}}')
 
 
 class _Text(Element):
@@ -208,11 +227,8 @@ class RowsLayer(MacroElement):
     def __init__(self, features: list[Feature], styles: list[dict], **options):
         super().__init__()
         self._name = "RowsLayer"
-        encoder = RowEncoder(styles)
-        for feature in features:
-            encoder.add(feature)
         self.n_rows = len(features)
-        self.payload = encoder.payload()
+        self.payload = layer_payload(features, styles)
         self.options_json = json.dumps(options)
         self.features = features
 
@@ -231,6 +247,7 @@ def _group(name: str, features: list[Feature], model: MapModel, **options) -> fo
     return group
 
 
+@without_cyclic_gc
 def live_layers(model: MapModel) -> list[folium.FeatureGroup]:
     """The model's layers as feature groups, bottom to top: areas, routes, incidents, names, badges."""
     n_legs = len(model.routes)

@@ -183,13 +183,27 @@ def hotspot_radius(share: float) -> float:
     return round(HOTSPOT_RADIUS[0] + (HOTSPOT_RADIUS[1] - HOTSPOT_RADIUS[0]) * share, 1)
 
 
+class Text(str):
+    """A line of display text made of parts (names, numbers, fixed words). It is the joined
+    string wherever text is read; the live map sends the parts through its string table, so a
+    place name or a phrase repeated across hundreds of rows travels once."""
+
+    parts: tuple[str, ...]
+
+    def __new__(cls, *parts: str) -> Text:
+        text = super().__new__(cls, "".join(parts))
+        text.parts = parts
+        return text
+
+
 def kind_label(kind: str) -> str:
     return KIND_LABELS.get(kind, kind.replace("_", " ").capitalize())
 
 
 def event_label(event: Event) -> str:
-    """'2019-07-23 · Air patrol · First joint ...', unescaped."""
-    return f"{event.date_start} · {kind_label(event.kind)} · {event.name}"
+    """'2019-07-23 · Air patrol · First joint ...', unescaped (in parts, so the live map sends a
+    date or a kind once for all the events that share it)."""
+    return Text(str(event.date_start), " · ", kind_label(event.kind), " · ", event.name)
 
 
 SHORT_NAME_CHARS = 30
@@ -206,8 +220,8 @@ def short_name(event: Event) -> str:
 
 
 def route_label(event: Event) -> str:
-    """What a route says along its line: 'Second air patrol · 2020-12-22'."""
-    return f"{short_name(event)} · {event.date_start}"
+    """What a route says along its line: 'Second air patrol · 2020-12-22' (in parts)."""
+    return Text(short_name(event), " · ", str(event.date_start))
 
 
 def side_label(event: Event) -> str:
@@ -261,32 +275,23 @@ def badge_text(event: Event) -> str:
     return " · ".join(f"{c} {', '.join(items)}" for c, items in by_country.items())
 
 
-def route_tooltip_lines(event: Event, length_km: float, provenance: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """(lines, notes) of a route's tooltip: the first line is its title, notes are set in italics."""
+def route_event_lines(event: Event) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(lines, notes) of a route's tooltip but its length line (route_length_line): the first line
+    is its title, notes are set in italics."""
     lines = [event_label(event), side_label(event) if event.origin != "upload" else _participants(event)]
     if event.assets:
         lines.append(assets_text(event))
-    lines.append(f"Route ~{length_km:,.0f} km, {PROVENANCES.get(provenance, provenance)}")
     notes = ["Uploaded by you, not curated"] if event.origin == "upload" else []
     notes.append("Click or press Enter for the event card")
     return tuple(lines), tuple(notes)
 
 
+def route_length_line(length_km: float, provenance: str) -> str:
+    return Text("Route ~", f"{length_km:,.0f}", " km, ", PROVENANCES.get(provenance, provenance))
+
+
 def _participants(event: Event) -> str:
     return " + ".join(COUNTRIES.get(c, c) for c in event.participants)
-
-
-class Text(str):
-    """A line of display text made of parts (names, numbers, fixed words). It is the joined
-    string wherever text is read; the live map sends the parts through its string table, so a
-    place name or a phrase repeated across hundreds of rows travels once."""
-
-    parts: tuple[str, ...]
-
-    def __new__(cls, *parts: str) -> Text:
-        text = super().__new__(cls, "".join(parts))
-        text.parts = parts
-        return text
 
 
 def tally_parts(counts: list[tuple[int, str]]) -> tuple[str, ...]:
@@ -320,13 +325,22 @@ def badge_count_lines(name: str, n: int) -> tuple:
     return (name, Text(f"{n:,}", " events with reported aircraft or ships"))
 
 
-def incident_tooltip_lines(event: Event, incident, place_name: str, responder: str) -> tuple[tuple[str, ...], ...]:
-    actor = COUNTRIES.get(incident.actor, incident.actor)
-    lines = [f"{INCIDENT_LABELS.get(incident.kind, incident.kind)} ({actor})"]
-    if responder and responder != incident.actor:
-        lines.append(f"Responder: {COUNTRIES.get(responder, responder)}")
-    lines += [f"{incident.date or event.date_start} · {place_name}", incident.description]
-    return tuple(lines), (event.name,)
+def incident_lines(event: Event) -> tuple[tuple[tuple[str, ...], str, str], ...]:
+    """Per incident of the event, what its tooltip says but where: (title and responder lines,
+    its date, its description); incident_place_line adds the place."""
+    out = []
+    for incident in event.incidents:
+        actor = COUNTRIES.get(incident.actor, incident.actor)
+        head = [f"{INCIDENT_LABELS.get(incident.kind, incident.kind)} ({actor})"]
+        responder = getattr(incident, "responder", None) or ""
+        if responder and responder != incident.actor:
+            head.append(f"Responder: {COUNTRIES.get(responder, responder)}")
+        out.append((tuple(head), str(incident.date or event.date_start), incident.description))
+    return tuple(out)
+
+
+def incident_place_line(when: str, place_name: str) -> str:
+    return Text(when, " · ", place_name)
 
 
 @dataclass(frozen=True)

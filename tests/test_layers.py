@@ -38,11 +38,12 @@ def live_rows(model):
             if isinstance(child, render_live.RowsLayer):
                 data = json.loads(child.payload)
                 s = data["strings"]
-                for r in data["rows"]:
+                for r, coords in zip(data["rows"], data["coords"], strict=True):
+                    r = [*r[:3], coords, *r[3:]]  # as patrolmap.js's feature() puts the column in place
                     out.append(
                         (
                             s[r[0]],
-                            r[1],
+                            {s[k]: v for k, v in zip(r[1][::2], r[1][1::2], strict=True)},
                             r[2],
                             r[3],
                             data["styles"][r[4]],

@@ -1,11 +1,13 @@
 /* Patrol Map: draws the layer model's compact rows (patrolmap/render_live.py) with Leaflet.
  *
- * A layer arrives as {strings, styles, rows}; a row is
+ * A layer arrives as {strings, styles, rows, coords}; a row is
  *   [layer, props, geometry, coords, style, text, notes, label]
- * where layer, text, notes and label index `strings` (so repeated text is sent once; a line made
- * of parts is the list of its parts' indexes, joined), geometry is 0 Point, 1 LineString,
- * 2 Polygon and style indexes `styles`. Record text is only ever set
- * with textContent: names and descriptions are shown, never parsed as HTML.
+ * once feature() has put its coords in place (they come in a column of their own, so the server
+ * writes each geometry's JSON once and reuses it). props is [key, value, key, value, ...] with
+ * each key an index into `strings`. Layer, text, notes and label index `strings`
+ * (so repeated text is sent once; a line made of parts is the list of its parts' indexes,
+ * joined), geometry is 0 Point, 1 LineString, 2 Polygon and style indexes `styles`. Record text
+ * is only ever set with textContent: names and descriptions are shown, never parsed as HTML.
  */
 (function () {
   "use strict";
@@ -28,8 +30,10 @@
     return el;
   }
 
-  function feature(data, row) {
-    var props = Object.assign({ layer: data.strings[row[0]] }, row[1]);
+  function feature(data, row, i) {
+    row.splice(3, 0, data.coords[i]);
+    var props = { layer: data.strings[row[0]] }, kept = row[1];
+    for (var k = 0; k < kept.length; k += 2) { props[data.strings[kept[k]]] = kept[k + 1]; }
     return {
       type: "Feature",
       geometry: { type: GEOMETRY[row[2]], coordinates: row[2] === 2 ? [row[3]] : row[3] },
@@ -56,9 +60,9 @@
     return L.divIcon({ className: "incident-icon", html: span, iconSize: [22, 22], iconAnchor: [11, 11] });
   }
 
-  function badgeIcon(data, row) {
+  function badgeIcon(data, row, props) {
     var el = document.createElement("div");
-    var parts = row[1].parts;
+    var parts = props.parts;
     if (parts) {
       var last = null;
       parts.forEach(function (p) {
@@ -106,7 +110,7 @@
     if (layer === "badge" || layer === "badge_count") {
       if (st.min_zoom !== undefined) { f.properties.min_zoom = st.min_zoom; }
       if (st.max_zoom !== undefined) { f.properties.max_zoom = st.max_zoom; }
-      return L.marker(latlng, { icon: badgeIcon(data, row), keyboard: true, zIndexOffset: 1000,
+      return L.marker(latlng, { icon: badgeIcon(data, row, f.properties), keyboard: true, zIndexOffset: 1000,
         title: accessibleName(data, row) });
     }
     return L.circleMarker(latlng, st).setRadius(st.radius || 6);
@@ -499,7 +503,7 @@
     /* A GeoJSON layer from a model layer's rows; added to `parent` (a feature group or the map). */
     layer: function (parent, data, options) {
       options = options || {};
-      var features = data.rows.map(function (row) { return feature(data, row); });
+      var features = data.rows.map(function (row, i) { return feature(data, row, i); });
       var group = L.geoJson(features, {
         style: function (f) { return data.styles[f.r[4]]; },
         pointToLayer: function (f, latlng) { return point(data, f, latlng); },
