@@ -273,21 +273,20 @@ def add_point_areas(model: MapModel, events: list[Event], places: dict[str, Plac
             )
 
 
-def _route_parts(event: Event) -> tuple[str, str, tuple[str, ...], str]:
-    """What a route feature takes from its event alone: (side, id, legend keys, date)."""
+def _route_parts(event: Event) -> tuple:
+    """What a route feature takes from its event alone: (side, feature id, legend keys, date,
+    tooltip lines but the length, notes, label)."""
     side = style.side_key(event)
     provenance = event.route.provenance if event.route is not None else ""
     keys = (f"side:{side}", f"kind:{event.kind}", f"provenance:{provenance}", "arrow")
-    return side, f"route:{event.id}", keys, event.date_start.isoformat()
+    lines, notes = style.route_event_lines(event)
+    return side, f"route:{event.id}", keys, event.date_start.isoformat(), lines, notes, style.route_label(event)
 
 
 # Every rerun draws the same event objects (loaded once per server process), so what a feature
 # takes from its event alone is written once per event: ~3x a large upload's 10,000 events.
 EVENT_CACHE = 50_000
 _route_event_parts = IdentityMemo(_route_parts, EVENT_CACHE)
-_route_event_lines = IdentityMemo(style.route_event_lines, EVENT_CACHE)
-_route_labels = IdentityMemo(style.route_label, EVENT_CACHE)
-_incident_lines = IdentityMemo(style.incident_lines, EVENT_CACHE)
 # Lines made of a few values ((km, provenance), (date, place)), written once per distinct value
 _lines_by_value: dict[tuple, str] = {}
 
@@ -311,9 +310,8 @@ def add_routes(model: MapModel, events: list[Event], places: dict[str, Place], s
         if route is None:
             continue
         coords, length, straits = route_geometry(places, route.waypoints)
-        lines, notes = _route_event_lines(event)
+        side, fid, keys, day, lines, notes, label = _route_event_parts(event)
         text = (*lines, line_of(style.route_length_line, length, route.provenance))
-        side, fid, keys, day = _route_event_parts(event)
         is_selected = event.id == selected
         style_key = (side, event.kind, route.provenance, is_selected)
         style_index = styles.get(style_key)
@@ -329,7 +327,7 @@ def add_routes(model: MapModel, events: list[Event], places: dict[str, Place], s
                 keys,
                 text,
                 notes,
-                _route_labels(event),
+                label,
                 {
                     "event_id": event.id,
                     "kind": event.kind,
@@ -344,39 +342,52 @@ def add_routes(model: MapModel, events: list[Event], places: dict[str, Place], s
         )
 
 
+def _incident_parts(event: Event) -> tuple[tuple, ...]:
+    """What each of the event's incidents with a place takes from the event alone: (number,
+    place id, feature id, legend keys, kind, symbol, colour, title lines, date, description)."""
+    lines = style.incident_lines(event)
+    out = []
+    for n, incident in enumerate(event.incidents):
+        if incident.place:
+            symbol, color = style.INCIDENT_SYMBOLS.get(incident.kind, style.INCIDENT_SYMBOLS["other"])
+            head, when, description = lines[n]
+            fid, keys = f"incident:{event.id}:{n}", (f"incident:{incident.kind}",)
+            out.append((n, incident.place, fid, keys, incident.kind, symbol, color, head, when, description))
+    return tuple(out)
+
+
+_incident_event_parts = IdentityMemo(_incident_parts, EVENT_CACHE)
+
+
 def add_incidents(model: MapModel, events: list[Event], places: dict[str, Place]) -> None:
     """One marker per incident with a place; several at one place fanned out round it."""
-    seen: Counter = Counter()
+    seen: dict[str, int] = {}
     styles: dict[str, int] = {}  # incident kind -> the model's style index
     for event in events:
-        for n, incident in enumerate(event.incidents):
-            if not incident.place:
-                continue
-            place = places[incident.place]
-            lon, lat = fan_out(display_lon(place.lon), place.lat, seen[incident.place])
-            seen[incident.place] += 1
-            symbol, color = style.INCIDENT_SYMBOLS.get(incident.kind, style.INCIDENT_SYMBOLS["other"])
-            style_index = styles.get(incident.kind)
+        for n, place_id, fid, keys, kind, symbol, color, head, when, description in _incident_event_parts(event):
+            place = places[place_id]
+            nth = seen.get(place_id, 0)
+            seen[place_id] = nth + 1
+            lon, lat = fan_out(display_lon(place.lon), place.lat, nth)
+            style_index = styles.get(kind)
             if style_index is None:
-                style_index = styles[incident.kind] = model.add_style({"color": color, "symbol": symbol})
-            head, when, description = _incident_lines(event)[n]
-            text = (*head, line_of(style.incident_place_line, when, place.name), description)
+                style_index = styles[kind] = model.add_style({"color": color, "symbol": symbol})
             model.incidents.append(
                 Feature(
                     "incident",
-                    f"incident:{event.id}:{n}",
+                    fid,
                     "Point",
                     (lon, lat),
                     style_index,
-                    (f"incident:{incident.kind}",),
-                    text,
+                    keys,
+                    (*head, line_of(style.incident_place_line, when, place.name), description),
                     (event.name,),
                     symbol,
                     {
                         "event_id": event.id,
                         "incident": n,
-                        "kind": incident.kind,
-                        "place": incident.place,
+                        "kind": kind,
+                        "place": place_id,
                         "anchor": place_point(place),
                     },
                 )

@@ -123,10 +123,6 @@ def script_safe(text: str) -> str:
 _JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
-def _geometry_text(coords) -> str:
-    return _JSON(coords)
-
-
 def _point_text(point) -> str:
     """A point's JSON; two finite floats are written directly (a JSON call costs ~5 µs each)."""
     x, y = point
@@ -135,33 +131,42 @@ def _point_text(point) -> str:
     return _JSON(point)
 
 
+def _geometry_text(coords) -> str:
+    """A line's or a ring's JSON, written point by point as _point_text does."""
+    return f"[{','.join(map(_point_text, coords))}]"
+
+
 # A route's or an area's drawn points are one tuple per path, cached by layers.py, and the same
 # tuple every rerun: its JSON (float repr, the costliest part of a row) is written once.
 _shared_geometry_text = IdentityMemo(_geometry_text, maxsize=50_000)
 
 
+class _StringTable(dict):
+    """Each string's index in the table, given in order of first use: a lookup that hits stays in
+    C (the hot path looks up ~250,000 strings at 10,000 events), only a new string calls back."""
+
+    def __missing__(self, text: str) -> int:
+        self[text] = n = len(self)
+        return n
+
+
 def layer_payload(features: list[Feature], model_styles: list[dict]) -> str:
     """The rows of one layer as patrolmap.js reads them: {strings, styles, rows, coords}.
 
-    - strings: each text sent once; a row's layer, prop keys, text, notes and label index it.
+    - strings: each text sent once; a row's layer, prop keys, text, notes and label index it, and
+      a line made of parts (style.Text) is the list of its parts' indexes.
     - styles: only those this layer uses, renumbered, so no layer carries the others'.
     - coords: a column of its own, written from each shared geometry's cached JSON.
     Rows are kept as lists and encoded in one call (JSON's C encoder, one pass). The loop is the
     hot path of a large map (~20,000 rows at 10,000 events), hence the local names.
     """
-    index: dict[str, int] = {}
-    code = index.setdefault
+    index = _StringTable()
+    code = index.__getitem__
     styles: list[dict] = []
     style_pos: dict[int, int] = {}
     rows: list[list] = []
     coords_out: list[str] = []
     text_class = style.Text
-
-    def parts(line: style.Text) -> int | list[int]:
-        if len(line.parts) > 1:
-            return [code(p, len(index)) for p in line.parts]
-        return code(line, len(index))
-
     for feature in features:
         props = feature.props
         # props as [key, value, key, value, ...], each key's name sent once in the strings
@@ -169,7 +174,7 @@ def layer_payload(features: list[Feature], model_styles: list[dict]) -> str:
         for key in LIVE_PROPS_BY_LAYER.get(feature.layer, LIVE_PROPS):
             value = props.get(key)
             if value not in (None, False):
-                kept += (code(key, len(index)), value)
+                kept += (index[key], value)
         pos = style_pos.get(feature.style)
         if pos is None:
             pos = style_pos[feature.style] = len(styles)
@@ -177,13 +182,13 @@ def layer_payload(features: list[Feature], model_styles: list[dict]) -> str:
         label = feature.label
         rows.append(
             [
-                code(feature.layer, len(index)),
+                index[feature.layer],
                 kept,
                 GEOMETRY_CODES[feature.geometry],
                 pos,
-                [parts(t) if t.__class__ is text_class else code(t, len(index)) for t in feature.text],
-                [parts(t) if t.__class__ is text_class else code(t, len(index)) for t in feature.notes],
-                parts(label) if label.__class__ is text_class else code(label, len(index)),
+                [list(map(code, t.parts)) if t.__class__ is text_class else index[t] for t in feature.text],
+                [list(map(code, t.parts)) if t.__class__ is text_class else index[t] for t in feature.notes],
+                list(map(code, label.parts)) if label.__class__ is text_class else index[label],
             ]
         )
         coords = feature.coords
