@@ -97,10 +97,11 @@ def expected_shown() -> dict[tuple[int, int], int]:
     return {(start, last): len(filter_events(frame, Filters(years=(start, last)))) for start in range(first, last + 1)}
 
 
-async def websocket_user(url, user, deadline, max_changes, samples, errors, shown):
+async def websocket_user(url, user, deadline, max_changes, samples, errors, shown, think=0.0):
     """One Streamlit session over the server's own websocket protocol (what the browser speaks),
     without a browser: open /Map, then move the Years slider's start and wait for the rerun to
-    finish; the page's "N of M events shown" must match the filter."""
+    finish; the page's "N of M events shown" must match the filter. think: seconds between a
+    rerun's end and the next change (0: back to back, which keeps the server's CPU saturated)."""
     import websockets
     from streamlit.proto.BackMsg_pb2 import BackMsg
     from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
@@ -141,6 +142,8 @@ async def websocket_user(url, user, deadline, max_changes, samples, errors, show
                     errors.append(f"user {user}: {start}-{last} showed {count} events, expected {shown[(start, last)]}")
                     continue
                 samples.append(time.monotonic() - began)
+                if think:
+                    await asyncio.sleep(think)
     except Exception as exc:  # noqa: BLE001 - every failure is counted and reported
         errors.append(f"user {user}: {type(exc).__name__}: {exc}")
 

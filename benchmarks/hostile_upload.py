@@ -1,6 +1,6 @@
 """A hostile upload under every cap, and what it costs: the upload's own session and everyone else's.
 
-    python benchmarks/hostile_upload.py [--users 5] [--seconds 40] [--reruns 8]
+    python benchmarks/hostile_upload.py [--users 5] [--seconds 40] [--reruns 8] [--think 0]
 
 Files (made here, never committed): a ~2 MB GeoJSON of 20 lines with 196,000 vertices in all
 (issue 16, item 9: the file that cost 15.8 s of server CPU per Map rerun), a YAML route of
@@ -13,7 +13,10 @@ with 2-point lines (a plain upload).
    plain file and then the hostile one, timing each from the file being set to its routes drawn
    in Leaflet; then makes --reruns reruns with the hostile upload included.
 3. others: N websocket users (benchmarks/_client.py) move the Years slider for --seconds, first
-   alone, then while the hostile session does the above; their p95 is compared. Each upload
+   alone, then while the hostile session does the above; their p95 is compared. With --think 0
+   they change the filter back to back (the server's two cores saturated, where every session's
+   reruns slow down, with or without an upload); --think 2 is five analysts each changing a
+   filter every two seconds. Each upload
    session (2.) runs once on its own first, so the file's own cost is seen without that load.
 Targets (issue 16): each rerun < 1 s, map drawn < 5 s, others' p95 unchanged.
 """
@@ -66,6 +69,16 @@ UPLOADED_JS = """(sel) => {
     return [n, points];
 }"""
 RUN_STATE_JS = "() => document.querySelector('[data-testid=stApp]').dataset.testScriptState === '{}'"
+# What the page says it shows ("54 of 58 events shown · years 2020–2026"), which every run rewrites.
+SHOWN_JS = """() => { const p = [...document.querySelectorAll('[data-testid=stMarkdownContainer] p')]
+    .find(el => el.textContent.includes(' events shown')); return p ? p.textContent : null; }"""
+# A run has ended when the counter below has moved on, or when the script is idle and the page
+# shows another filter than before the press (a run too short for the observer still shows).
+RUN_ENDED_JS = (
+    "([ended, before]) => window.__runsEnded > ended || "
+    "(document.querySelector('[data-testid=stApp]').dataset.testScriptState === 'notRunning' && "
+    f"({SHOWN_JS})() !== before)"
+)
 # Counts the runs that end (script state -> notRunning) in window.__runsEnded, so that a run too
 # short to be seen polling still counts.
 COUNT_RUNS_JS = """() => {
@@ -162,13 +175,14 @@ async def reruns(page, count: int) -> list[float]:
         for _ in range(3):
             await slider.focus()
             ended = await page.evaluate(COUNT_RUNS_JS)
+            before = await page.evaluate(SHOWN_JS)
             began = time.monotonic()
             await page.keyboard.press("ArrowRight" if n % 2 == 0 else "ArrowLeft")
             if await taken(slider, value):
                 break
             print(f"  slider press not taken (slider at {value}); pressing again")
         try:
-            await page.wait_for_function(f"() => window.__runsEnded > {ended}", timeout=30_000, polling=10)
+            await page.wait_for_function(RUN_ENDED_JS, arg=[ended, before], timeout=30_000, polling=10)
         except PlaywrightTimeout:  # counted and said, not a crash: the other figures still stand
             state = await page.evaluate(
                 "() => [document.querySelector('[data-testid=stApp]').dataset.testScriptState, "
@@ -206,12 +220,12 @@ async def upload_session(url: str, path: Path, count: int, points_above: int, re
         await browser.close()
 
 
-async def others(url: str, users: int, seconds: float, session=None) -> list[float]:
+async def others(url: str, users: int, seconds: float, session=None, think: float = 0.0) -> list[float]:
     """Samples of N websocket users' filter changes for --seconds, beside session if given."""
     shown = expected_shown()
     samples, errors = [], []
     deadline = time.monotonic() + seconds
-    tasks = [websocket_user(url, u, deadline, 10_000, samples, errors, shown) for u in range(users)]
+    tasks = [websocket_user(url, u, deadline, 10_000, samples, errors, shown, think) for u in range(users)]
     if session is not None:
         tasks.append(session)
     await asyncio.gather(*tasks)
@@ -229,6 +243,12 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=5)
     parser.add_argument("--seconds", type=float, default=40)
     parser.add_argument("--reruns", type=int, default=8)
+    parser.add_argument(
+        "--think",
+        type=float,
+        default=0.0,
+        help="seconds each other user waits between filter changes (default 0: back to back, the CPU saturated)",
+    )
     args = parser.parse_args()
     # The plain file's routes hold 40 points; the hostile one's, simplified, ~2,000.
     files = {"plain-20.geojson": (huge_geojson(vertices=2), 0), "vertices-196k.geojson": (huge_geojson(), 1000)}
@@ -238,7 +258,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         proc, url = start_app(quiet=True)
         try:
-            beside = {"alone": asyncio.run(others(url, args.users, args.seconds))}
+            beside = {"alone": asyncio.run(others(url, args.users, args.seconds, think=args.think))}
             for name, (content, points_above) in files.items():
                 path = Path(folder) / name
                 path.write_bytes(content)
@@ -246,7 +266,7 @@ def main() -> None:
                 asyncio.run(upload_session(url, path, args.reruns, points_above, quiet[name]))
                 reports[name] = {}
                 session = upload_session(url, path, args.reruns, points_above, reports[name])
-                beside[name] = asyncio.run(others(url, args.users, args.seconds, session))
+                beside[name] = asyncio.run(others(url, args.users, args.seconds, session, args.think))
         finally:
             stop_app(proc)
     hostile, plain = reports["vertices-196k.geojson"], reports["plain-20.geojson"]
@@ -272,7 +292,9 @@ def main() -> None:
     )
     print(f"non-loopback requests from the upload sessions: {sum(len(r.get('outside', [])) for r in reports.values())}")
     print(
-        f"other sessions ({args.users} websocket users) p95: "
+        f"other sessions ({args.users} websocket users, "
+        + (f"{args.think:g} s between changes" if args.think else "changes back to back")
+        + ") p95: "
         + ", ".join(f"{name} {percentile(times, 95):.3f} s (n={len(times)})" for name, times in beside.items())
         + " (beside a browser session uploading each file)"
     )
