@@ -1,10 +1,10 @@
 """The map path's two tools for speed: values remembered by identity, and builds with the cyclic
 garbage collector paused.
 
-IdentityMemo: a frozen record's hash walks every field (~10 µs for an event), so functools.lru_cache keyed by
-the record costs as much as the text it saves. The records of a server process are built once
-(ui.load_dataset) and every rerun draws the same objects, so identity is the right key. Each entry
-holds its object, so the object's id cannot be reused by another while the entry lives.
+IdentityMemo: a frozen record's hash walks every field (~10 µs for an event), so functools.lru_cache
+keyed by the record costs as much as the text it saves. The records of a server process are built
+once (ui.load_dataset) and every rerun draws the same objects, so identity is the right key. Each
+entry holds its object, so the object's id cannot be reused by another while the entry lives.
 """
 
 from __future__ import annotations
