@@ -401,6 +401,10 @@ def base_map(
         prefer_canvas=False,
     )
     fmap.options["max_zoom"] = MAX_ZOOM  # MarkerCluster needs it when tiles=None
+    # folium links jQuery for its popups alone, and these maps have none (a test holds them to
+    # that); streamlit-folium loads a frame's scripts one after another, so each one dropped is a
+    # round trip less before the map is drawn.
+    fmap.default_js = [(name, url) for name, url in fmap.default_js if name != "jquery"]
     IconPath().add_to(fmap)
     fmap.get_root().header.add_child(folium.Element(f"<style>{MAP_CSS}</style>"))
     if not embed_land:  # the live map's document; a saved HTML file is opened from disk, not served

@@ -103,3 +103,16 @@ def test_online_tiles_only_when_chosen():
     assert "tile.openstreetmap.org" not in offline
     online = maps.base_map("OpenStreetMap").get_root().render()
     assert "tile.openstreetmap.org" in online and "OpenStreetMap\\u003c/a\\u003e contributors" in online
+
+
+@pytest.mark.parametrize("playback", [False, True])
+def test_live_map_loads_no_jquery(dataset, playback):
+    """folium links jQuery for its popups; the live map has none, so it neither links jQuery nor
+    calls it (a popup added later would fail this test before it failed in the browser)."""
+    fmap, layers, _ = maps.live_map(dataset.events, dataset.places, playback=playback)
+    for layer in layers:
+        layer.add_to(fmap)
+    html = fmap.get_root().render()
+    assert "jquery" not in html.lower()
+    for call in ("$(", "$.", "jQuery"):
+        assert call not in html, call

@@ -226,34 +226,44 @@
       return p.layer === "badge" && p.event_id === state.focus ? 0 : rank[p.layer];
     }
     items.sort(function (a, b) { return rankOf(a) - rankOf(b); });
-    items.forEach(function (l) {
-      var p = l.feature.properties, el = l.getElement();
+    // Styles are written, then every box read, then the losers hidden: one layout for the whole
+    // pass, where a read after each write would lay the page out once per name.
+    var shown = items.filter(function (l) {
+      var p = l.feature.properties;
       var show = (p.min_zoom === undefined || zoom >= p.min_zoom) && (p.max_zoom === undefined || zoom <= p.max_zoom);
       if (state.playback && (p.layer === "badge" || p.layer === "badge_count")) {
         // Playback: what each side sent, once its event has started; counts stand for all events, so none.
         show = p.layer === "badge" && state.playback.started(p.event_id);
       }
-      el.style.display = show ? "" : "none";
-      if (!show) { return; }
-      var box = (el.firstChild || el).getBoundingClientRect();
+      l.getElement().style.display = show ? "" : "none";
+      return show;
+    });
+    var boxes = shown.map(function (l) { var el = l.getElement(); return (el.firstChild || el).getBoundingClientRect(); });
+    var moves = [], losers = [];
+    shown.forEach(function (l, i) {
+      var p = l.feature.properties, el = l.getElement(), box = boxes[i];
       if ((p.layer === "badge" || p.layer === "badge_count") && el.firstChild) {
-        box = insideFrame(el.firstChild, box, frame);
+        var moved = insideFrame(el.firstChild, box, frame);
+        moves.push([el.firstChild, moved.dx]);
+        box = moved.box;
       }
       var hit = kept.some(function (k) {
         return box.left < k.right && box.right > k.left && box.top < k.bottom && box.bottom > k.top;
       });
-      if (hit && rankOf(l) > 1) { el.style.display = "none"; } else if (p.layer !== "badge_count") { kept.push(box); }
+      if (hit && rankOf(l) > 1) { losers.push(el); } else if (p.layer !== "badge_count") { kept.push(box); }
     });
+    moves.forEach(function (m) { m[0].style.marginLeft = m[1] ? m[1] + "px" : ""; });
+    losers.forEach(function (el) { el.style.display = "none"; });
   }
 
-  /* A badge wider than the room beside the map's edge is moved along, never cut by the frame. */
+  /* A badge wider than the room beside the map's edge is moved along, never cut by the frame:
+   * {dx: its new left margin, box: where it then sits}. */
   function insideFrame(inner, box, frame) {
     var shift = parseFloat(inner.style.marginLeft) || 0;  // from the last time: measured from where it sits
     var left = box.left - shift, right = box.right - shift;
     var dx = Math.max(0, frame.left + 4 - left) - Math.max(0, right - (frame.right - 4));
     if (right - left > frame.width - 8) { dx = frame.left + 4 - left; }  // wider than the map: its start shows
-    inner.style.marginLeft = dx ? dx + "px" : "";
-    return { left: left + dx, right: right + dx, top: box.top, bottom: box.bottom };
+    return { dx: dx, box: { left: left + dx, right: right + dx, top: box.top, bottom: box.bottom } };
   }
 
   function dataBounds() {
