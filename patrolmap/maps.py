@@ -72,7 +72,7 @@ __all__ = [
 def build_layers(events: list[Event], places: dict[str, Place], selected: str = "") -> list[folium.FeatureGroup]:
     """The live map's data layers, bottom to top: areas, routes (the selected event's heavier),
     incidents, place names, asset badges; aggregated per leg and place beyond MAX_ROUTES routes."""
-    return live_layers(build_model(events, places, selected=selected))
+    return live_layers(build_model(events, places, selected=selected), card_hint=True)
 
 
 def live_map(
@@ -89,14 +89,13 @@ def live_map(
     In playback the routes and incidents come from the time slider's layer, on the map itself."""
     model = build_model(events, places, selected=selected)
     fmap = base_map(basemap, center, zoom, legend=legend_entries(model.legend_keys()), legend_open=legend_open)
-    layers = live_layers(model)
-    if playback:
-        elements = _playback(model, events)
-        if elements:
-            for element in elements:
-                element.add_to(fmap)
-            layers = layers[3:]  # place names and badges; the rest rides on the timeline
-    return fmap, layers, model
+    elements = _playback(model, events) if playback else None
+    if not elements:
+        return fmap, live_layers(model, card_hint=True), model
+    for element in elements:
+        element.add_to(fmap)
+    # Place names and badges; the areas, routes and incidents ride on the timeline.
+    return fmap, live_layers(model, card_hint=True, kinds=("labels", "badges")), model
 
 
 def playback_layers(events: list[Event], places: dict[str, Place]):

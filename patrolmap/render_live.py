@@ -150,17 +150,17 @@ class _StringTable(dict):
         return n
 
 
-def layer_payload(features: list[Feature], model_styles: list[dict]) -> str:
-    """The rows of one layer as patrolmap.js reads them: {strings, styles, rows, coords}.
+def _layer_rows(features: list[Feature], model_styles: list[dict], index: _StringTable) -> tuple[str, str]:
+    """(styles and rows, coords) of one layer as JSON members, its strings added to index.
 
-    - strings: each text sent once; a row's layer, prop keys, text, notes and label index it, and
-      a line made of parts (style.Text) is the list of its parts' indexes.
+    - A row's layer, prop keys, text, notes and label index the strings; a line made of parts
+      (style.Text) is the list of its parts' indexes. props are [key, value, ...]; a text value
+      (an event's id, a place) is a string too, its key written ~key (negative) to say so.
     - styles: only those this layer uses, renumbered, so no layer carries the others'.
     - coords: a column of its own, written from each shared geometry's cached JSON.
     Rows are kept as lists and encoded in one call (JSON's C encoder, one pass). The loop is the
     hot path of a large map (~20,000 rows at 10,000 events), hence the local names.
     """
-    index = _StringTable()
     code = index.__getitem__
     styles: list[dict] = []
     style_pos: dict[int, int] = {}
@@ -169,11 +169,12 @@ def layer_payload(features: list[Feature], model_styles: list[dict]) -> str:
     text_class = style.Text
     for feature in features:
         props = feature.props
-        # props as [key, value, key, value, ...], each key's name sent once in the strings
         kept = []
         for key in LIVE_PROPS_BY_LAYER.get(feature.layer, LIVE_PROPS):
             value = props.get(key)
-            if value not in (None, False):
+            if value.__class__ is str:
+                kept += (~index[key], index[value])
+            elif value not in (None, False):
                 kept += (index[key], value)
         pos = style_pos.get(feature.style)
         if pos is None:
@@ -193,8 +194,32 @@ def layer_payload(features: list[Feature], model_styles: list[dict]) -> str:
         )
         coords = feature.coords
         coords_out.append(_point_text(coords) if feature.geometry == "Point" else _shared_geometry_text(coords))
-    head = _JSON({"strings": list(index), "styles": styles, "rows": rows})
-    return script_safe(f'{head[:-1]},"coords":[{",".join(coords_out)}]}}')
+    return _JSON({"styles": styles, "rows": rows})[1:-1], f'"coords":[{",".join(coords_out)}]'
+
+
+def _payload(members: tuple[str, str], strings: list[str] | None) -> str:
+    """A layer's payload, with the string table when it is the one that carries it."""
+    body, coords = members
+    table = "" if strings is None else f'"strings":{_JSON(strings)},'
+    return script_safe(f"{{{table}{body},{coords}}}")
+
+
+SEED_ROWS = 50
+
+
+def map_payloads(layers: list[list[Feature]], model_styles: list[dict]) -> list[str]:
+    """The payloads of one map's layers, in the order they are drawn, with one string table: the
+    first carries it and PatrolMap.layer keeps it for the layers after it, so the text routes and
+    incidents share (an event's id, name and date) is sent once."""
+    index = _StringTable()
+    # A string's index is written at each use, so the text many rows repeat (a layer's name, an
+    # incident's kind and symbol, a separator) is numbered first: it turns up in a layer's first
+    # rows, entered once before the layers are (0.5% of the rows at 10,000 events; otherwise the
+    # incidents' common text would come after the routes' ~28,000 strings, with 5-digit indexes).
+    for features in layers:
+        _layer_rows(features[:SEED_ROWS], model_styles, index)
+    members = [_layer_rows(features, model_styles, index) for features in layers]
+    return [_payload(m, list(index) if i == 0 else None) for i, m in enumerate(members)]
 
 
 class _Text(Element):
@@ -229,11 +254,11 @@ class RowsLayer(MacroElement):
         {% endmacro %}"""
     )
 
-    def __init__(self, features: list[Feature], styles: list[dict], **options):
+    def __init__(self, features: list[Feature], payload: str, **options):
         super().__init__()
         self._name = "RowsLayer"
         self.n_rows = len(features)
-        self.payload = layer_payload(features, styles)
+        self.payload = payload
         self.options_json = json.dumps(options)
         self.features = features
 
@@ -246,28 +271,37 @@ class RowsLayer(MacroElement):
         figure.script.add_child(_Text(self._template.module.script(self, kwargs)), name=self.get_name())
 
 
-def _group(name: str, features: list[Feature], model: MapModel, **options) -> folium.FeatureGroup:
-    group = folium.FeatureGroup(name=name)
-    RowsLayer(features, model.styles, **options).add_to(group)
-    return group
+LAYER_KINDS = ("areas", "routes", "incidents", "labels", "badges")
 
 
 @without_cyclic_gc
-def live_layers(model: MapModel) -> list[folium.FeatureGroup]:
-    """The model's layers as feature groups, bottom to top: areas, routes, incidents, names, badges."""
+def live_layers(model: MapModel, card_hint: bool = False, kinds=LAYER_KINDS) -> list[folium.FeatureGroup]:
+    """The model's layers as feature groups, bottom to top: areas, routes, incidents, names and
+    badges (these two when there are any), of those `kinds`. card_hint: the map is the app's,
+    where a click on a route opens its card, and the route's tooltip says so."""
     n_legs = len(model.routes)
     route_name = (
         f"{ROUTE_LAYER} (aggregated: {model.n_routes:,} routes as {n_legs:,} legs)" if model.aggregated else ROUTE_LAYER
     )
-    groups = [
-        _group(AREA_LAYER, model.areas, model, kind="areas"),
-        _group(route_name, model.routes, model, kind="routes", arrows=not model.aggregated, focus=model.selected),
-        _group(INCIDENT_LAYER, model.incidents, model, kind="incidents", cluster=not model.aggregated),
+    route_options = {"arrows": not model.aggregated, "focus": model.selected}
+    if card_hint:
+        route_options["hint"] = style.CARD_HINT
+    specs = [
+        (AREA_LAYER, model.areas, {"kind": "areas"}),
+        (route_name, model.routes, {"kind": "routes", **route_options}),
+        (INCIDENT_LAYER, model.incidents, {"kind": "incidents", "cluster": not model.aggregated}),
     ]
     if model.labels:
-        groups.append(_group(LABEL_LAYER, model.labels, model, kind="labels"))
+        specs.append((LABEL_LAYER, model.labels, {"kind": "labels"}))
     if model.badges:
-        groups.append(_group(BADGE_LAYER, model.badges, model, kind="badges"))
+        specs.append((BADGE_LAYER, model.badges, {"kind": "badges"}))
+    specs = [spec for spec in specs if spec[2]["kind"] in kinds]
+    payloads = map_payloads([features for _, features, _ in specs], model.styles)
+    groups = []
+    for (name, features, options), payload in zip(specs, payloads, strict=True):
+        group = folium.FeatureGroup(name=name)
+        RowsLayer(features, payload, **options).add_to(group)
+        groups.append(group)
     return groups
 
 

@@ -275,15 +275,19 @@ def badge_text(event: Event) -> str:
     return " · ".join(f"{c} {', '.join(items)}" for c, items in by_country.items())
 
 
+# The last tooltip line of a route on the live map, where a click opens the event's card; the
+# exports have no card, so the model's notes leave it out and render_live gives it to the app's map.
+CARD_HINT = "Click or press Enter for the event card"
+
+
 def route_event_lines(event: Event) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(lines, notes) of a route's tooltip but its length line (route_length_line): the first line
     is its title, notes are set in italics."""
     lines = [event_label(event), side_label(event) if event.origin != "upload" else _participants(event)]
     if event.assets:
         lines.append(assets_text(event))
-    notes = ["Uploaded by you, not curated"] if event.origin == "upload" else []
-    notes.append("Click or press Enter for the event card")
-    return tuple(lines), tuple(notes)
+    notes = ("Uploaded by you, not curated",) if event.origin == "upload" else ()
+    return tuple(lines), notes
 
 
 def route_length_line(length_km: float, provenance: str) -> str:

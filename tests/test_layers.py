@@ -30,20 +30,28 @@ def joined(strings, line):
     return "".join(strings[i] for i in line) if isinstance(line, list) else strings[line]
 
 
+def decoded_prop(strings, key, value):
+    """(name, value) of one prop as patrolmap.js reads it: a key written ~key has a text value."""
+    return (strings[~key], strings[value]) if key < 0 else (strings[key], value)
+
+
 def live_rows(model):
     """Every drawn feature as the browser gets it: (layer, props, geometry, coords, style, text, notes, label)."""
     out = []
+    s = None
     for group in render_live.live_layers(model):
         for child in group._children.values():
             if isinstance(child, render_live.RowsLayer):
                 data = json.loads(child.payload)
-                s = data["strings"]
+                # the map's first layer carries the string table the layers after it use
+                assert ("strings" in data) == (s is None)
+                s = data.get("strings", s)
                 for r, coords in zip(data["rows"], data["coords"], strict=True):
                     r = [*r[:3], coords, *r[3:]]  # as patrolmap.js's feature() puts the column in place
                     out.append(
                         (
                             s[r[0]],
-                            {s[k]: v for k, v in zip(r[1][::2], r[1][1::2], strict=True)},
+                            dict(decoded_prop(s, k, v) for k, v in zip(r[1][::2], r[1][1::2], strict=True)),
                             r[2],
                             r[3],
                             data["styles"][r[4]],

@@ -6,8 +6,9 @@ import json
 import pytest
 
 from conftest import PLACES, VALID_EVENT
-from patrolmap import maps
+from patrolmap import layers, maps, render_geojson, render_html, style
 from patrolmap.load import load_dataset, parse_event
+from patrolmap.render_live import RowsLayer
 
 dataset = pytest.fixture(scope="module")(load_dataset)
 # The valid fixture event of conftest, parsed once; each test changes what it needs.
@@ -116,3 +117,17 @@ def test_live_map_loads_no_jquery(dataset, playback):
     assert "jquery" not in html.lower()
     for call in ("$(", "$.", "jQuery"):
         assert call not in html, call
+
+
+def test_only_the_apps_map_says_a_click_opens_the_card(dataset):
+    """The exports have no event card: their routes' tooltips do not send the reader to one."""
+    model = layers.build_model(dataset.events, dataset.places)
+    app = [json.loads(child.options_json) for child in drawn_rows(maps.build_layers(dataset.events, dataset.places))]
+    assert [o.get("hint") for o in app if o["kind"] == "routes"] == [style.CARD_HINT]
+    assert style.CARD_HINT not in render_html.model_map(model).get_root().render()
+    assert style.CARD_HINT not in json.dumps(render_geojson.model_geojson(model, dataset.events, dataset.places))
+    assert all(style.CARD_HINT not in f.notes for f in model.features())
+
+
+def drawn_rows(groups):
+    return [child for group in groups for child in group._children.values() if isinstance(child, RowsLayer)]

@@ -3,11 +3,14 @@
  * A layer arrives as {strings, styles, rows, coords}; a row is
  *   [layer, props, geometry, coords, style, text, notes, label]
  * once feature() has put its coords in place (they come in a column of their own, so the server
- * writes each geometry's JSON once and reuses it). props is [key, value, key, value, ...] with
- * each key an index into `strings`. Layer, text, notes and label index `strings`
- * (so repeated text is sent once; a line made of parts is the list of its parts' indexes,
- * joined), geometry is 0 Point, 1 LineString, 2 Polygon and style indexes `styles`. Record text
- * is only ever set with textContent: names and descriptions are shown, never parsed as HTML.
+ * writes each geometry's JSON once and reuses it). The layers of one map share one string table:
+ * the first layer carries it and the layers after it come without `strings` and use it.
+ * props is [key, value, key, value, ...] with each key an index into `strings`; a key written
+ * ~key (negative) says its value is a string's index too. Layer, text, notes and label index
+ * `strings` (so repeated text is sent once; a line made of parts is the list of its parts'
+ * indexes, joined), geometry is 0 Point, 1 LineString, 2 Polygon and style indexes `styles`.
+ * Record text is only ever set with textContent: names and descriptions are shown, never parsed
+ * as HTML.
  */
 (function () {
   "use strict";
@@ -33,7 +36,10 @@
   function feature(data, row, i) {
     row.splice(3, 0, data.coords[i]);
     var props = { layer: data.strings[row[0]] }, kept = row[1];
-    for (var k = 0; k < kept.length; k += 2) { props[data.strings[kept[k]]] = kept[k + 1]; }
+    for (var k = 0; k < kept.length; k += 2) {
+      var key = kept[k];
+      if (key < 0) { props[data.strings[~key]] = data.strings[kept[k + 1]]; } else { props[data.strings[key]] = kept[k + 1]; }
+    }
     return {
       type: "Feature",
       geometry: { type: GEOMETRY[row[2]], coordinates: row[2] === 2 ? [row[3]] : row[3] },
@@ -165,11 +171,14 @@
     el.addEventListener("blur", function () { if (layer.feature.properties.layer === "route") { unhighlight(); } });
   }
 
-  function onEach(data, arrows) {
+  function onEach(data, arrows, hint) {
     return function (f, layer) {
       var row = f.r, kind = f.properties.layer;
       if (kind === "label") { return; }
-      layer.bindTooltip(function () { return tip(strings(data, row[5]), strings(data, row[6])); }, { sticky: true });
+      // hint: on the app's map, a route with an event says that a click opens its card.
+      var notes = hint && f.properties.event_id ? [hint] : [];
+      layer.bindTooltip(function () { return tip(strings(data, row[5]), strings(data, row[6]).concat(notes)); },
+        { sticky: true });
       layer.on("add", function () { makeFocusable(layer, accessibleName(data, row)); });
       if (kind === "route") {
         layer.options.baseOpacity = layer.options.opacity;
@@ -513,11 +522,12 @@
     /* A GeoJSON layer from a model layer's rows; added to `parent` (a feature group or the map). */
     layer: function (parent, data, options) {
       options = options || {};
+      if (data.strings) { state.strings = data.strings; } else { data.strings = state.strings; }
       var features = data.rows.map(function (row, i) { return feature(data, row, i); });
       var group = L.geoJson(features, {
         style: function (f) { return data.styles[f.r[4]]; },
         pointToLayer: function (f, latlng) { return point(data, f, latlng); },
-        onEachFeature: onEach(data, options.arrows !== false),
+        onEachFeature: onEach(data, options.arrows !== false, options.hint),
       });
       group.patrolKind = options.kind || "";
       state.layers.push(group);

@@ -6,7 +6,7 @@ import re
 import pytest
 
 from browser import MAP_FRAME, expected_counts, running_app, wait_for_map
-from patrolmap import maps
+from patrolmap import maps, style
 from patrolmap.filters import Filters
 from patrolmap.load import load_dataset
 
@@ -149,6 +149,24 @@ def test_clicking_a_route_opens_its_card(app_url, offline_browser):
     for source in event.sources:  # every source is linked from the card
         assert page.locator(f"a[href='{source.url}']").count() >= 1, source.url
     assert offline_browser.outside == []
+
+
+def test_a_routes_tooltip_on_the_app_says_a_click_opens_its_card(app_url, offline_browser):
+    page = offline_browser.page()
+    page.goto(f"{app_url}/Map?kinds=air_patrol&years=2019-2019")
+    map_frame(page)
+    layer_counts(page, expected_counts(Filters(kinds=("air_patrol",), years=(2019, 2019)))["route"])
+    text = map_window(page).evaluate(
+        """() => { let text = null; window.map.eachLayer(l => {
+            if (text === null && l.feature && l.feature.properties.layer === 'route') {
+                l.openTooltip(l.getLatLngs()[1]);
+                text = l.getTooltip().getElement().innerText;
+            }
+        }); return text; }"""
+    )
+    lines = text.splitlines()
+    assert lines[0].startswith("2019-07-23 · Air patrol"), lines
+    assert lines[-1] == style.CARD_HINT, lines
 
 
 def test_a_filter_change_keeps_the_analysts_view(app_url, offline_browser):
