@@ -397,39 +397,11 @@ def remote_urls(html: str) -> list[str]:
 BASEMAP_DIR = Path(__file__).resolve().parent.parent / "static" / "basemap"
 
 
-def load_basemap(name: str = "land", pacific: bool = False, directory: Path | None = None) -> dict:
-    """static/basemap/<name>.geojson (made by scripts/build_basemap.py) as a GeoJSON dict.
-
-    The files keep RFC 7946 longitudes (-180..180), so land across the antimeridian is split
-    at ±180 and Alaska is drawn at the far west of the map. With ``pacific=True`` every
-    polygon lying wholly west of 0° (Alaska, Chukotka's tip, the eastern Aleutians; with
-    land-110m the Americas too) is moved east by 360°, so that a map centred on the Pacific
-    shows Kamchatka, the Bering Sea and Alaska side by side. Markers and lines on such a map
-    need the same shift (lon + 360 where lon < 0).
-    """
-    data = json.loads(((directory or BASEMAP_DIR) / f"{name}.geojson").read_text(encoding="utf-8"))
-    if pacific:
-        for feat in data["features"]:
-            geom = feat["geometry"]
-            polys = [geom["coordinates"]] if geom["type"] == "Polygon" else geom["coordinates"]
-            moved = False
-            for poly in polys:
-                if all(x < 0 for ring in poly for x, _ in ring):
-                    moved = True
-                    for ring in poly:
-                        for pt in ring:
-                            pt[0] += 360
-            if moved and any(x == 180 for poly in polys for ring in poly for x, _ in ring):
-                # parts now meet at 180°: dissolve the seam, or its outline is drawn.
-                # shapely is a dev/build dependency: without it the seam stays visible.
-                try:
-                    import shapely
-                    from shapely.geometry import mapping, shape
-                except ImportError:
-                    continue
-                merged = shapely.union_all([shape({"type": "Polygon", "coordinates": p}) for p in polys])
-                feat["geometry"] = json.loads(json.dumps(mapping(merged)))
-    return data
+def load_basemap(name: str = "land", directory: Path | None = None) -> dict:
+    """static/basemap/<name>.geojson (made by scripts/build_basemap.py) as a GeoJSON dict, in
+    RFC 7946 longitudes (-180..180): land across the antimeridian is split at ±180. The app draws
+    land-pacific.geojson (land_geojson), which the build script shifts for a Pacific-centred map."""
+    return json.loads(((directory or BASEMAP_DIR) / f"{name}.geojson").read_text(encoding="utf-8"))
 
 
 LAND_FILE = BASEMAP_DIR / "land-pacific.geojson"

@@ -536,15 +536,10 @@ def test_app_land_is_one_feature_per_country_and_says_its_detail(app_land):
     assert (details["Japan"], details["South Africa"], details["Russia"]) == ("10m", "110m", "10m+110m")
 
 
-@pytest.mark.parametrize("pacific", [False, True])
-def test_load_basemap(pacific):
-    fc = assets.load_basemap("land", pacific=pacific)
+def test_load_basemap_keeps_rfc7946_longitudes():
+    fc = assets.load_basemap("land")
     xs = [x for f in fc["features"] for x, _ in shapely.get_coordinates(shape(f["geometry"]))]
-    assert (min(xs) >= 40) == pacific
-    if pacific:
-        assert max(xs) <= 240
-        usa = next(f for f in fc["features"] if f["properties"]["iso_a3"] == "USA")
-        assert shape(usa["geometry"]).contains(Point(-149.9 + 360, 61.2))
+    assert -180 <= min(xs) < 0 and max(xs) <= 180
 
 
 # ------------------------------------------------------------------ real browser (optional)
