@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import base64
 import json
+import logging
 import mimetypes
 import re
 from collections.abc import Iterable
@@ -51,6 +52,8 @@ from branca.element import MacroElement
 from folium import plugins
 from folium.elements import JSCSSMixin
 from folium.template import Template
+
+LOG = logging.getLogger(__name__)
 
 STATIC_URL = "/app/static/vendor"
 # The map's own JavaScript (static/js/), served beside the vendored files.
@@ -73,6 +76,18 @@ TEXTPATH_JS = "leaflet-textpath-1.2.3/leaflet.textpath.js"
 DECORATOR_JS = "leaflet-polylinedecorator-1.6.0/leaflet.polylineDecorator.js"
 FULLSCREEN_JS = "leaflet.fullscreen-3.0.0/Control.FullScreen.js"
 FULLSCREEN_CSS = "leaflet.fullscreen-3.0.0/Control.FullScreen.css"
+
+# The live map's scripts, in the order they run, served as one file: streamlit-folium loads a map
+# frame's scripts one after another, a round trip each before the map can draw. The bundle is
+# written by scripts/build_map_bundle.py; a test keeps the committed one current, and
+# map_scripts() links the parts instead while an edited part has not been built into it yet.
+MAP_BUNDLE = JS_DIR / "map.bundle.js"
+MAP_BUNDLE_PARTS = (
+    VENDOR_DIR / LEAFLET_JS,
+    VENDOR_DIR / TEXTPATH_JS,
+    VENDOR_DIR / MARKERCLUSTER_JS,
+    JS_DIR / "patrolmap.js",
+)
 
 # Default marker images as Leaflet names them (L.Icon.Default options).
 _DEFAULT_ICON_FILES = ("marker-icon.png", "marker-icon-2x.png", "marker-shadow.png")
@@ -347,6 +362,43 @@ def inline_assets(html: str, base_url: str = STATIC_URL, vendor_dir: Path = VEND
     if strict and leftovers:
         raise ValueError("not vendored, would need the network: " + ", ".join(leftovers))
     return out
+
+
+def _static_rel(path: Path) -> str:
+    """'static/vendor/...' or 'static/js/...'."""
+    return path.relative_to(JS_DIR.parent.parent).as_posix()
+
+
+def map_bundle_text() -> str:
+    """What static/js/map.bundle.js holds: a header, then each of MAP_BUNDLE_PARTS as it is
+    (their licence comments included), each ended so the next cannot run into it."""
+    names = ", ".join(_static_rel(path) for path in MAP_BUNDLE_PARTS)
+    out = [
+        f"/* Made by scripts/build_map_bundle.py from {names}, each as it is (licences: "
+        "static/vendor/MANIFEST.json). Do not edit: edit the parts and run the script. */\n"
+    ]
+    for path in MAP_BUNDLE_PARTS:
+        out.append(f"/* {_static_rel(path)} */\n{path.read_text(encoding='utf-8')}\n;\n")
+    return "".join(out)
+
+
+@lru_cache(maxsize=4)
+def _map_scripts(stamps: tuple) -> tuple[tuple[str, str], ...]:
+    try:
+        current = MAP_BUNDLE.read_text(encoding="utf-8") == map_bundle_text()
+    except OSError:
+        current = False
+    if current:
+        return (("leaflet", f"{JS_URL}/{MAP_BUNDLE.name}"),)
+    LOG.warning("%s is not built from its parts; linking them one by one. Run scripts/build_map_bundle.py", MAP_BUNDLE)
+    return tuple((path.stem, f"/app/{_static_rel(path)}") for path in MAP_BUNDLE_PARTS)
+
+
+def map_scripts() -> list[tuple[str, str]]:
+    """(name, url) of the live map's scripts: the bundle, or its parts while the bundle is not
+    built from them (checked again whenever a file's modification time changes)."""
+    stamps = tuple((path, path.stat().st_mtime_ns if path.exists() else 0) for path in (MAP_BUNDLE, *MAP_BUNDLE_PARTS))
+    return list(_map_scripts(stamps))
 
 
 def standalone_html(m: folium.Map, base_url: str = STATIC_URL) -> str:

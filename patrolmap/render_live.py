@@ -18,21 +18,12 @@ from html import escape
 
 import folium
 from branca.element import Element, Figure, MacroElement, Template
-from folium.elements import JSCSSMixin
 from folium.map import Layer
 from folium.plugins import Timeline, TimelineSlider
 from folium.utilities import JsCode
 
 from patrolmap import csp, style
-from patrolmap.assets import (
-    JS_URL,
-    MARKERCLUSTER_JS,
-    STATIC_URL,
-    TEXTPATH_JS,
-    IconPath,
-    land_geojson,
-    use_local_assets,
-)
+from patrolmap.assets import IconPath, land_geojson, map_scripts, use_local_assets
 from patrolmap.layers import DEFAULT_CENTER, Feature, MapModel
 from patrolmap.speed import IdentityMemo, without_cyclic_gc
 from patrolmap.viewstate import BASEMAP_DEFAULT
@@ -233,17 +224,6 @@ class _Text(Element):
         return self.text
 
 
-class MapScript(JSCSSMixin, MacroElement):
-    """Loads static/js/patrolmap.js (and leaflet-textpath for the direction arrows)."""
-
-    _template = Template("")
-    default_js = [
-        ("polylinetextpath", f"{STATIC_URL}/{TEXTPATH_JS}"),
-        ("markerclusterjs", f"{STATIC_URL}/{MARKERCLUSTER_JS}"),
-        ("patrolmap", f"{JS_URL}/patrolmap.js"),
-    ]
-
-
 class RowsLayer(MacroElement):
     """One model layer drawn by PatrolMap.layer from its rows; `features` keeps what is drawn."""
 
@@ -435,10 +415,9 @@ def base_map(
         prefer_canvas=False,
     )
     fmap.options["max_zoom"] = MAX_ZOOM  # MarkerCluster needs it when tiles=None
-    # folium links jQuery for its popups alone, and these maps have none (a test holds them to
-    # that); streamlit-folium loads a frame's scripts one after another, so each one dropped is a
-    # round trip less before the map is drawn.
-    fmap.default_js = [(name, url) for name, url in fmap.default_js if name != "jquery"]
+    # Leaflet, its two plugins and patrolmap.js in one file (assets.map_scripts). Not jQuery,
+    # which folium links for its popups alone: these maps have none (a test holds them to that).
+    fmap.default_js = map_scripts()
     IconPath().add_to(fmap)
     fmap.get_root().header.add_child(folium.Element(f"<style>{MAP_CSS}</style>"))
     if not embed_land:  # the live map's document; a saved HTML file is opened from disk, not served
@@ -448,7 +427,6 @@ def base_map(
         folium.TileLayer(url, attr=attribution, name=basemap, max_zoom=MAX_ZOOM).add_to(fmap)
     else:
         LandLayer(land_layer_geojson() if embed_land else None).add_to(fmap)
-    MapScript().add_to(fmap)
     Legend(style.legend_entries({"arrow"}) if legend is None else legend, legend_open).add_to(fmap)
     return fmap
 

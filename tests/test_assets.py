@@ -604,3 +604,47 @@ def test_exported_map_opens_offline_from_disk(tmp_path):
     assert got["paths"] > 50  # land polygons
     assert got["icons"] and all(got["icons"])
     assert got["slider"] == 1 and got["fullscreen"] == 1
+
+
+# ------------------------------------------------------------------ the live map's script bundle
+
+
+def test_map_bundle_is_built_from_its_parts():
+    assert assets.MAP_BUNDLE.read_text(encoding="utf-8") == assets.map_bundle_text(), (
+        "static/js/map.bundle.js is out of date: run python scripts/build_map_bundle.py"
+    )
+
+
+def test_map_bundle_runs_its_parts_in_order():
+    text = assets.map_bundle_text()
+    starts = [text.index(path.read_text(encoding="utf-8")) for path in assets.MAP_BUNDLE_PARTS]
+    assert starts == sorted(starts) and [p.name for p in assets.MAP_BUNDLE_PARTS][0] == "leaflet.js"
+
+
+PART_URLS = [
+    "/app/static/vendor/leaflet-1.9.3/leaflet.js",
+    "/app/static/vendor/leaflet-textpath-1.2.3/leaflet.textpath.js",
+    "/app/static/vendor/leaflet.markercluster-1.1.0/leaflet.markercluster.js",
+    "/app/static/js/patrolmap.js",
+]
+
+
+@pytest.mark.parametrize(
+    "bundle, linked",
+    [
+        ("current", ["/app/static/js/map.bundle.js"]),
+        ("stale", PART_URLS),
+        ("missing", PART_URLS),
+    ],
+)
+def test_map_scripts_link_the_parts_while_the_bundle_is_stale(tmp_path, monkeypatch, caplog, bundle, linked):
+    """A patrolmap.js edited but not yet built into the bundle still runs as edited."""
+    path = tmp_path / "map.bundle.js"
+    if bundle != "missing":
+        path.write_text(assets.map_bundle_text() + ("" if bundle == "current" else "// older\n"), encoding="utf-8")
+    monkeypatch.setattr(assets, "MAP_BUNDLE", path)
+    with caplog.at_level("WARNING", logger="patrolmap.assets"):
+        scripts = assets.map_scripts()
+    assert [url for _, url in scripts] == linked
+    assert scripts[0][0] == "leaflet"  # replaces folium's own Leaflet link, by name
+    assert ("build_map_bundle.py" in caplog.text) == (bundle != "current")

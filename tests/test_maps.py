@@ -7,6 +7,7 @@ import pytest
 
 from conftest import PLACES, VALID_EVENT
 from patrolmap import layers, maps, render_geojson, render_html, style
+from patrolmap.assets import MOMENT_JS, STATIC_URL, TIMELINE_JS, resource_links
 from patrolmap.load import load_dataset, parse_event
 from patrolmap.render_live import RowsLayer
 
@@ -117,6 +118,24 @@ def test_live_map_loads_no_jquery(dataset, playback):
     assert "jquery" not in html.lower()
     for call in ("$(", "$.", "jQuery"):
         assert call not in html, call
+
+
+@pytest.mark.parametrize(
+    "playback, scripts",
+    [
+        (False, ["/app/static/js/map.bundle.js"]),
+        # the time slider's plugin and moment come after the bundle, which holds Leaflet
+        (True, ["/app/static/js/map.bundle.js", f"{STATIC_URL}/{TIMELINE_JS}", f"{STATIC_URL}/{MOMENT_JS}"]),
+    ],
+)
+def test_live_map_loads_its_scripts_in_one_file(dataset, playback, scripts):
+    """streamlit-folium loads a frame's scripts one after another: Leaflet, its two plugins and
+    patrolmap.js come in one file, in the order they run."""
+    fmap, layers, _ = maps.live_map(dataset.events, dataset.places, playback=playback)
+    for layer in layers:
+        layer.add_to(fmap)
+    html = fmap.get_root().render()
+    assert [url for tag, url in resource_links(html) if tag == "script"] == scripts
 
 
 def test_only_the_apps_map_says_a_click_opens_the_card(dataset):
