@@ -382,13 +382,18 @@ def map_bundle_text() -> str:
     return "".join(out)
 
 
+def map_bundle_is_current() -> bool:
+    """Whether static/js/map.bundle.js holds what map_bundle_text() writes now."""
+    try:
+        return MAP_BUNDLE.read_text(encoding="utf-8") == map_bundle_text()
+    except OSError:
+        return False
+
+
 @lru_cache(maxsize=4)
 def _map_scripts(stamps: tuple) -> tuple[tuple[str, str], ...]:
-    try:
-        current = MAP_BUNDLE.read_text(encoding="utf-8") == map_bundle_text()
-    except OSError:
-        current = False
-    if current:
+    """map_scripts' answer; stamps (the files' paths and modification times) is only the cache key."""
+    if map_bundle_is_current():
         return (("leaflet", f"{JS_URL}/{MAP_BUNDLE.name}"),)
     LOG.warning("%s is not built from its parts; linking them one by one. Run scripts/build_map_bundle.py", MAP_BUNDLE)
     return tuple((path.stem, f"/app/{_static_rel(path)}") for path in MAP_BUNDLE_PARTS)

@@ -17,21 +17,20 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from patrolmap.assets import MAP_BUNDLE, map_bundle_text  # noqa: E402
+from patrolmap.assets import MAP_BUNDLE, map_bundle_is_current, map_bundle_text  # noqa: E402
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--check", action="store_true", help="only say whether the bundle is current")
     args = parser.parse_args()
-    text = map_bundle_text()
-    current = MAP_BUNDLE.exists() and MAP_BUNDLE.read_text(encoding="utf-8") == text
+    current = map_bundle_is_current()
     if args.check:
         print(f"{MAP_BUNDLE}: {'current' if current else 'NOT current: run python scripts/build_map_bundle.py'}")
         return 0 if current else 1
     if not current:
-        MAP_BUNDLE.write_text(text, encoding="utf-8")
-    print(f"{MAP_BUNDLE}: {len(text.encode()):,} bytes{'' if current else ' (rewritten)'}")
+        MAP_BUNDLE.write_text(map_bundle_text(), encoding="utf-8")
+    print(f"{MAP_BUNDLE}: {MAP_BUNDLE.stat().st_size:,} bytes{'' if current else ' (rewritten)'}")
     return 0
 
 
