@@ -142,8 +142,25 @@ def wait_for_map(page, timeout: float = 30_000):
 
 
 def wait_for_app_idle(page, timeout: float = 30_000):
-    """Streamlit has finished the current run (no 'Running...' status widget)."""
-    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout)
+    """Streamlit has finished the current run: the app says so on its root element (the status
+    widget can vanish before the run has ended)."""
+    page.locator("[data-testid=stApp][data-test-script-state=notRunning]").wait_for(timeout=timeout)
+
+
+def wait_in_map(page, script: str, timeout: float = 30_000):
+    """Wait until `script` is true inside the map frame, following the frame if Streamlit mounts it
+    anew meanwhile (a busy machine can see that when a rerun starts before the last one ended)."""
+    from playwright.sync_api import Error
+
+    deadline = time.monotonic() + timeout / 1000
+    while True:
+        frame = page.locator(MAP_FRAME).element_handle(timeout=timeout).content_frame()
+        left = max(1.0, (deadline - time.monotonic()) * 1000)
+        try:
+            return frame.wait_for_function(script, timeout=left)
+        except Error as error:
+            if "detached" not in str(error) or time.monotonic() > deadline:
+                raise
 
 
 def expected_counts(filters) -> dict:

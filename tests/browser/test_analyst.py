@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from browser import MAP_FRAME, running_app, wait_for_map
+from browser import MAP_FRAME, running_app, wait_for_app_idle, wait_for_map
 from patrolmap.filters import Filters, analysis_frame, filter_events, responders
 from patrolmap.load import load_dataset
 from patrolmap.search import build_index
@@ -27,10 +27,6 @@ def data():
     dataset = load_dataset()
     index = build_index(dataset.events, dataset.places, dataset.catalogue, None, dataset.aliases)
     return dataset, analysis_frame(dataset.events, index)
-
-
-def idle(page, timeout: float = 60_000):
-    page.wait_for_selector('[data-testid=stApp][data-test-script-state="notRunning"]', timeout=timeout)
 
 
 def shown_count(page) -> int:
@@ -56,7 +52,7 @@ def test_compare_shows_two_maps_and_the_differences(app_url, offline_browser):
         assert row in text
     assert "Canada, United States" in text and "4–5 ⚠" in text  # 2024's responders; 2019's disputed count
     assert not RAW_CODES.search(text)
-    idle(page)
+    wait_for_app_idle(page, timeout=60_000)
     page.wait_for_timeout(1500)
     SCREENSHOTS.mkdir(exist_ok=True)
     page.screenshot(path=SCREENSHOTS / "compare.png")
@@ -72,7 +68,7 @@ def test_responders_keeps_only_events_japan_responded_to(app_url, offline_browse
     wait_for_map(page)
     page.get_by_text(re.compile(r"of \d+ events shown")).wait_for()
     assert shown_count(page) == expected
-    idle(page)
+    wait_for_app_idle(page, timeout=60_000)
     page.locator("[data-testid='stSidebar']").get_by_text("Japan (JPN)").wait_for()
     assert "responders=JPN" in page.url
     assert offline_browser.outside == []
@@ -87,7 +83,7 @@ def test_search_for_norad_finds_the_events_that_name_it(app_url, offline_browser
     page.get_by_text(re.compile(rf"^{len(expected)} events")).wait_for(timeout=60_000)
     from playwright.sync_api import expect  # imported here: without Playwright the module still collects and skips
 
-    idle(page)
+    wait_for_app_idle(page, timeout=60_000)
     box = page.locator("[data-testid='stSidebar'] input[aria-label='Search everything']")
     expect(box).to_have_value("NORAD", timeout=20_000)
     assert "q=NORAD" in page.url
@@ -114,7 +110,7 @@ def test_a_crafted_link_fetches_nothing_and_is_shown_as_text(app_url, offline_br
         "&basemap=OpenStreetMap&playback=yes&countries=USA&zoom=" + "9" * 100_000
     )
     wait_for_map(page)
-    idle(page)
+    wait_for_app_idle(page, timeout=60_000)
     sidebar = page.locator("[data-testid='stSidebar']")
     sidebar.get_by_text("Switch to online tiles?").wait_for()
     text = sidebar.inner_text()
@@ -131,7 +127,7 @@ def test_a_click_on_a_timeline_bar_opens_its_card(app_url, offline_browser):
     page.goto(f"{app_url}/Timeline?kinds=air_patrol&years=2019-2019")
     chart = page.locator("[data-testid='stVegaLiteChart']").nth(2)
     chart.wait_for(timeout=60_000)
-    idle(page)
+    wait_for_app_idle(page, timeout=60_000)
     bar = chart.locator("path[aria-roledescription='bar'], .mark-rect path").first
     bar.wait_for(timeout=30_000)
     bar.click(force=True)
@@ -144,7 +140,7 @@ def test_naval_2023_chart_svg_has_a_title_in_words(app_url, offline_browser, tmp
     page.goto(f"{app_url}/Timeline?kinds=naval_patrol&years=2023-2023")
     button = page.get_by_role("button", name="SVG").first
     button.wait_for(timeout=60_000)
-    idle(page)
+    wait_for_app_idle(page, timeout=60_000)
     with page.expect_download(timeout=60_000) as download:
         button.click()
     svg = Path(download.value.path()).read_text(encoding="utf-8")
@@ -158,7 +154,7 @@ def test_a_pan_survives_a_filter_change_and_the_copied_link_reopens_it(app_url, 
     page = offline_browser.page()
     page.goto(f"{app_url}/Map")
     wait_for_map(page)
-    idle(page)
+    wait_for_app_idle(page, timeout=60_000)
     window = page.locator(MAP_FRAME).element_handle().content_frame()
     window.wait_for_function("() => window.map")
     window.evaluate("() => window.map.setView([40, 134], 6)")  # the analyst pans and zooms: no rerun
@@ -167,7 +163,7 @@ def test_a_pan_survives_a_filter_change_and_the_copied_link_reopens_it(app_url, 
     page.get_by_role("option", name="Exercise").click()
     page.keyboard.press("Escape")
     page.wait_for_function("() => location.search.includes('kinds=exercise')", timeout=30_000)
-    idle(page)
+    wait_for_app_idle(page, timeout=60_000)
     page.wait_for_timeout(1000)  # the server's write of the address has landed
     assert "zoom=6" in page.url and "center=40,134" in page.url, page.url
     window = page.locator(MAP_FRAME).element_handle().content_frame()
@@ -182,7 +178,7 @@ def test_a_pan_survives_a_filter_change_and_the_copied_link_reopens_it(app_url, 
     again = offline_browser.page()
     again.goto(copied)
     wait_for_map(again)
-    idle(again)
+    wait_for_app_idle(again, timeout=60_000)
     window = again.locator(MAP_FRAME).element_handle().content_frame()
     window.wait_for_function("() => window.map && window.map.getZoom() === 6", timeout=30_000)
     lat, lng = window.evaluate("() => [window.map.getCenter().lat, window.map.getCenter().lng]")

@@ -4,7 +4,7 @@ the map going to the results, clicks that land, a legend of what is drawn, keybo
 import pytest
 from playwright.sync_api import expect
 
-from browser import MAP_FRAME, running_app, wait_for_map
+from browser import MAP_FRAME, running_app, wait_for_app_idle, wait_for_map, wait_in_map
 
 pytestmark = pytest.mark.browser
 
@@ -21,6 +21,7 @@ def app_url():
 
 def map_window(page):
     wait_for_map(page)
+    wait_for_app_idle(page)
     frame = page.locator(MAP_FRAME).element_handle().content_frame()
     frame.wait_for_function("() => window.map && document.querySelectorAll('.place-label').length > 0", timeout=30_000)
     page.wait_for_timeout(500)  # the declutter pass runs after the layers are added
@@ -96,13 +97,14 @@ def test_choosing_iran_takes_the_map_to_the_gulf_of_oman(app_url, offline_browse
     page = offline_browser.page()
     page.set_viewport_size({"width": 1440, "height": 900})
     page.goto(f"{app_url}/Map")
-    frame = map_window(page)
+    map_window(page)
     sidebar = page.locator("[data-testid='stSidebar'] [data-testid='stMultiSelect']")
     countries = sidebar.filter(has_text="Country took part")
     countries.click()
     page.get_by_role("option", name="Iran").first.click()
     page.keyboard.press("Escape")
-    frame.wait_for_function(
+    wait_in_map(
+        page,
         """() => { const b = window.map.getBounds();
             return b.contains(L.latLng(24.5, 58.5)) && b.contains(L.latLng(25.5, 57.0)); }""",
         timeout=30_000,

@@ -28,11 +28,6 @@ def app_url():
         yield url
 
 
-def idle(page):
-    page.locator("[data-testid=stApp][data-test-script-state=notRunning]").wait_for(timeout=60_000)
-    wait_for_app_idle(page)
-
-
 def test_an_upload_after_the_curated_span_is_shown_and_stays_across_pages(app_url, offline_browser, tmp_path):
     n_curated = len(load_dataset().events)
     upload = tmp_path / "mine.yaml"
@@ -41,7 +36,7 @@ def test_an_upload_after_the_curated_span_is_shown_and_stays_across_pages(app_ur
     page.set_viewport_size({"width": 1280, "height": 800})
     page.goto(f"{app_url}/Map")
     wait_for_map(page)
-    idle(page)
+    wait_for_app_idle(page, timeout=60_000)
     page.get_by_text(f"{n_curated} of {n_curated} events shown").wait_for(timeout=30_000)
     page.get_by_text("Your own events (overlay)").click()
     page.locator("[data-testid='stFileUploader'] input[type=file]").set_input_files(str(upload))
@@ -51,7 +46,7 @@ def test_an_upload_after_the_curated_span_is_shown_and_stays_across_pages(app_ur
     # Another page: the upload is still there and counted.
     page.get_by_role("link", name="Timeline").click()
     page.get_by_role("heading", name="Timeline").wait_for(timeout=30_000)
-    idle(page)
+    wait_for_app_idle(page, timeout=60_000)
     page.get_by_text(f"{n_curated + 1} events ·").wait_for(timeout=30_000)
     assert page.get_by_text("1 event(s) from mine.yaml").count() == 1
     # Back on the map it is still drawn, until the analyst removes it.
