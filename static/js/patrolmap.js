@@ -382,8 +382,11 @@
     new FitControl().addTo(map);
     // Also on resize: the frame is sized after the first draw (streamlit-folium sets its height), and
     // names measured in a frame not yet laid out all have empty boxes, so none would give way.
-    map.on("zoomend moveend resize", function () { declutter(map); });
-    if (document.fonts && document.fonts.ready) { document.fonts.ready.then(function () { declutter(map); }); }
+    // Not while layers wait to be drawn: schedule's pass comes after them and would redo it (each
+    // pass lays the frame out, ~50 ms with the default view's 220 names and badges).
+    function settle() { if (!state.timer) { declutter(map); } }
+    map.on("zoomend moveend resize", settle);
+    if (document.fonts && document.fonts.ready) { document.fonts.ready.then(settle); }
     map.on("moveend", function () { reportView(map); });
   }
 
