@@ -411,7 +411,9 @@ L.LayerGroup.include({
     layer.on("remove", function () { if (layer.routeLabel) { layer.routeLabel.remove(); layer.routeLabel = null; } });
   }
 
-  /* Labels, badges and route names that overlap at this zoom: the earlier (more important) wins. */
+  /* Labels, badges and route names that overlap at this zoom: the earlier (more important) wins.
+   * A name that would cover another, a count or an incident marker first moves a line or two off
+   * it (freeSpot); only when no such spot is free does it give way (or, under a marker, stay). */
   function declutter(map) {
     var zoom = map.getZoom(), kept = [];
     var frame = map.getContainer().getBoundingClientRect();
@@ -442,10 +444,15 @@ L.LayerGroup.include({
         show = p.layer === "badge" && state.playback.started(p.event_id);
       }
       l.getElement().style.display = show ? "" : "none";
+      if (p.layer === "label" || p.layer === "route_label") { nudge(l.getElement().firstChild, 0, 0); }
       return show;
     });
     var boxes = shown.map(function (l) { var el = l.getElement(); return (el.firstChild || el).getBoundingClientRect(); });
-    var moves = [], losers = [];
+    // Counts and incident markers never give way; a name on one of them moves off it if it can.
+    // (Counts sort first, so each is in blockers before any name is placed.)
+    var blockers = [].map.call(map.getContainer().querySelectorAll(".incident-group, .incident-icon"),
+      function (el) { return el.getBoundingClientRect(); });
+    var moves = [], nudges = [], losers = [];
     shown.forEach(function (l, i) {
       var p = l.feature.properties, el = l.getElement(), box = boxes[i];
       if ((p.layer === "badge" || p.layer === "badge_count") && el.firstChild) {
@@ -453,13 +460,56 @@ L.LayerGroup.include({
         moves.push([el.firstChild, moved.dx]);
         box = moved.box;
       }
-      var hit = kept.some(function (k) {
-        return box.left < k.right && box.right > k.left && box.top < k.bottom && box.bottom > k.top;
-      });
-      if (hit && rankOf(l) > 1) { losers.push(el); } else if (p.layer !== "badge_count") { kept.push(box); }
+      if (p.layer === "badge_count") { blockers.push(box); return; }
+      var hit = overlapsAny(box, kept);
+      if ((hit || overlapsAny(box, blockers)) && (p.layer === "label" || p.layer === "route_label") && el.firstChild) {
+        var far = el.classList.contains("place-label-sea") || el.classList.contains("place-label-country");
+        var spot = freeSpot(box, kept.concat(blockers), frame, far);
+        if (spot) { nudges.push([el.firstChild, spot[0], spot[1]]); box = shifted(box, spot[0], spot[1]); hit = false; }
+      }
+      if (hit && rankOf(l) > 1) { losers.push(el); } else { kept.push(box); }
     });
     moves.forEach(function (m) { m[0].style.marginLeft = m[1] ? m[1] + "px" : ""; });
+    nudges.forEach(function (m) { nudge(m[0], m[1], m[2]); });
     losers.forEach(function (el) { el.style.display = "none"; });
+  }
+
+  function overlapsAny(box, others) {
+    return others.some(function (k) {
+      return box.left < k.right && box.right > k.left && box.top < k.bottom && box.bottom > k.top;
+    });
+  }
+
+  function shifted(box, dx, dy) {
+    return { left: box.left + dx, right: box.right + dx, top: box.top + dy, bottom: box.bottom + dy };
+  }
+
+  /* A name's nearest place off what it would cover, inside the frame: just above or below each
+   * box it hits, nearest first, at most two lines away (a sea's or a country's name, which covers
+   * a wide area: three); never sideways, where a strait's name would label the land beside it.
+   * [dx, dy] in pixels, or null when none is free. */
+  function freeSpot(box, taken, frame, far) {
+    var h = box.bottom - box.top, reach = far ? 3 * h + 9 : 2 * h + 6;
+    var tries = [1, 2, 3].reduce(function (t, n) { return t.concat([-n * (h + 3), n * (h + 3)]); }, []);
+    taken.forEach(function (k) {
+      if (overlapsAny(box, [k])) { tries.push(k.top - box.bottom - 2, k.bottom - box.top + 2); }
+    });
+    tries.sort(function (a, b) { return Math.abs(a) - Math.abs(b); });
+    for (var i = 0; i < tries.length; i++) {
+      if (Math.abs(tries[i]) > reach) { break; }
+      var b = shifted(box, 0, tries[i]);
+      var inside = b.left >= frame.left && b.right <= frame.right && b.top >= frame.top && b.bottom <= frame.bottom;
+      if (inside && !overlapsAny(b, taken)) { return [0, tries[i]]; }
+    }
+    return null;
+  }
+
+  /* Moves a name's text off its point by (dx, dy) pixels; (0, 0) puts it back. */
+  function nudge(inner, dx, dy) {
+    if (!inner || !inner.style) { return; }
+    inner.style.position = dx || dy ? "relative" : "";
+    inner.style.left = dx ? Math.round(dx) + "px" : "";
+    inner.style.top = dy ? Math.round(dy) + "px" : "";
   }
 
   /* A badge wider than the room beside the map's edge is moved along, never cut by the frame:

@@ -59,6 +59,45 @@ def test_sea_and_strait_names_are_text_in_the_map(app_url, offline_browser):
     assert offline_browser.outside == []
 
 
+# Shown place names as [text, moved, box], and the boxes of what never gives way to them:
+# counts of events at a place and incident markers.
+NAMES_AND_MARKERS = """() => {
+    const seen = el => el.offsetParent !== null && getComputedStyle(el).display !== 'none';
+    const names = [...document.querySelectorAll('.place-label')].filter(seen)
+        .map(el => [el.textContent, el.firstChild.style.top !== '', el.firstChild.getBoundingClientRect().toJSON()]);
+    const markers = [...document.querySelectorAll('.patrol-badge-count > div, .incident-group, .incident-icon')]
+        .filter(el => seen(el) && seen(el.closest('.leaflet-marker-icon')))
+        .map(el => el.getBoundingClientRect().toJSON());
+    return [names, markers];
+}"""
+
+
+def covers(a, b) -> bool:
+    """Boxes a and b overlap by more than a pixel."""
+    across = a["left"] < b["right"] - 1 and a["right"] > b["left"] + 1
+    return across and a["top"] < b["bottom"] - 1 and a["bottom"] > b["top"] + 1
+
+
+@pytest.mark.parametrize("size", [(1440, 900), (1920, 1080)])
+def test_a_name_under_a_marker_moves_off_it(app_url, offline_browser, size):
+    # At the default view a count of events sits on the Bering Sea's label point (and, on the
+    # wider map, on the Gulf of Oman's): the name moves a line off it rather than hide under it.
+    page = offline_browser.page()
+    page.set_viewport_size({"width": size[0], "height": size[1]})
+    page.goto(f"{app_url}/Map")
+    frame = map_window(page)
+    frame.evaluate("() => window.map.panBy([1, 0], {animate: false})")  # see the overlap test above
+    page.wait_for_timeout(300)
+    names, markers = frame.evaluate(NAMES_AND_MARKERS)
+    moved = [(text, box) for text, was_moved, box in names if was_moved]
+    assert moved, "no name was moved off a marker"
+    for text, box in moved:
+        assert not any(covers(box, m) for m in markers), f"{text} was moved onto a marker"
+    shown = {text: box for text, _, box in names}
+    assert "Bering Sea" in shown and not any(covers(shown["Bering Sea"], m) for m in markers)
+    assert offline_browser.outside == []
+
+
 def test_an_events_badge_says_what_each_side_sent(app_url, offline_browser):
     page = offline_browser.page()
     page.set_viewport_size({"width": 1440, "height": 900})
