@@ -188,11 +188,30 @@
         var label = text(data, row[7]);
         if (label) { addRouteLabel(layer, label, data.styles[row[4]].color); }
         if (arrows && layer.setText) {
-          layer.setText("    \u27a4    ", { repeat: true, offset: 4,
-            attributes: { fill: data.styles[row[4]].color, "font-size": "13px", "font-weight": "bold" } });
+          var color = data.styles[row[4]].color;
+          afterPaint(function () {
+            layer.setText("    \u27a4    ", { repeat: true, offset: 4,
+              attributes: { fill: color, "font-size": "13px", "font-weight": "bold" } });
+          });
         }
       }
     };
+  }
+
+  /* Runs fn once the routes have been painted: direction arrows measure each route's length and
+   * their own text, ~45 ms at the default view, which the first sight of the map need not wait for.
+   * A layer not on the map by then keeps its arrows for when it is added (leaflet-textpath). */
+  function afterPaint(fn) {
+    state.afterPaint = state.afterPaint || [];
+    state.afterPaint.push(fn);
+    if (state.afterPaint.length > 1) { return; }
+    requestAnimationFrame(function () {
+      setTimeout(function () {
+        var queue = state.afterPaint;
+        state.afterPaint = [];
+        queue.forEach(function (f) { f(); });
+      }, 0);
+    });
   }
 
   /* The route's short name and date as text at its middle point, decluttered with the place names. */

@@ -161,6 +161,21 @@ def test_the_legend_lists_only_what_is_drawn(app_url, offline_browser):
     assert offline_browser.outside == []
 
 
+def test_each_route_carries_direction_arrows(app_url, offline_browser):
+    # Drawn just after the routes' first paint; each arrow line follows a route drawn in the map.
+    page = offline_browser.page()
+    page.goto(f"{app_url}/Map?kinds=air_patrol&years=2019-2020")
+    frame = map_window(page)
+    routes = frame.locator("path.leaflet-interactive[role=button][aria-label*='air patrol' i]")
+    arrows_on_routes = """() => [...document.querySelectorAll('textPath')]
+        .filter(t => t.textContent.includes('\u27a4'))
+        .map(t => document.querySelector(t.href.baseVal))
+        .filter(path => path && path.matches('path.leaflet-interactive[role=button]')).length"""
+    frame.wait_for_function(f"() => ({arrows_on_routes})() >= {routes.count()}", timeout=10_000)
+    assert routes.count() >= 2  # the first two joint air patrols, July 2019 and December 2020
+    assert offline_browser.outside == []
+
+
 def test_tab_reaches_a_route_and_enter_opens_its_card(app_url, offline_browser):
     page = offline_browser.page()
     page.goto(f"{app_url}/Map?kinds=air_patrol&years=2019-2019")
