@@ -213,7 +213,7 @@ L.LayerGroup.include({
   "use strict";
   var GEOMETRY = ["Point", "LineString", "Polygon"];
   var DIMMED = 0.2;
-  var state = { layers: [], highlighted: null, fitted: false };
+  var state = { layers: [], highlighted: null, fitted: false, afterPaint: [] };
 
   /* The map a model layer is drawn on: its own, or that of the cluster group drawing its markers. */
   function onMap(g) { return g._map || (g.patrolCluster && g.patrolCluster._map) || null; }
@@ -399,7 +399,6 @@ L.LayerGroup.include({
    * their own text, ~45 ms at the default view, which the first sight of the map need not wait for.
    * A layer not on the map by then keeps its arrows for when it is added (leaflet-textpath). */
   function afterPaint(fn) {
-    state.afterPaint = state.afterPaint || [];
     state.afterPaint.push(fn);
     if (state.afterPaint.length > 1) { return; }
     requestAnimationFrame(function () {
@@ -463,7 +462,7 @@ L.LayerGroup.include({
         show = p.layer === "badge" && state.playback.started(p.event_id);
       }
       l.getElement().style.display = show ? "" : "none";
-      if (p.layer === "label" || p.layer === "route_label") { nudge(l.getElement().firstChild, 0, 0); }
+      nudge(l.getElement().firstChild, 0, 0);  // measured where it belongs, not where the last pass put it
       return show;
     });
     var boxes = shown.map(function (l) { var el = l.getElement(); return (el.firstChild || el).getBoundingClientRect(); });
@@ -471,33 +470,29 @@ L.LayerGroup.include({
     // (Counts sort first, so each is in blockers before any name is placed.)
     var blockers = [].map.call(map.getContainer().querySelectorAll(".incident-group, .incident-icon"),
       function (el) { return el.getBoundingClientRect(); });
-    var moves = [], nudges = [], losers = [];
+    var moves = [], losers = [];
     shown.forEach(function (l, i) {
       var p = l.feature.properties, el = l.getElement(), box = boxes[i];
       if ((p.layer === "badge" || p.layer === "badge_count") && el.firstChild) {
-        var moved = insideFrame(el.firstChild, box, frame);
-        moves.push([el.firstChild, moved.dx]);
-        box = moved.box;
+        var dx = insideFrame(box, frame);
+        if (dx) { moves.push([el.firstChild, dx, 0]); box = shifted(box, dx, 0); }
       }
       if (p.layer === "badge_count") { blockers.push(box); return; }
       var hit = overlapsAny(box, kept);
       if ((hit || overlapsAny(box, blockers)) && (p.layer === "label" || p.layer === "route_label") && el.firstChild) {
         var far = el.classList.contains("place-label-sea") || el.classList.contains("place-label-country");
         var spot = freeSpot(box, kept.concat(blockers), frame, far);
-        if (spot) { nudges.push([el.firstChild, spot[0], spot[1]]); box = shifted(box, spot[0], spot[1]); hit = false; }
+        if (spot) { moves.push([el.firstChild, spot[0], spot[1]]); box = shifted(box, spot[0], spot[1]); hit = false; }
       }
       if (hit && rankOf(l) > 1) { losers.push(el); } else { kept.push(box); }
     });
-    moves.forEach(function (m) { m[0].style.marginLeft = m[1] ? m[1] + "px" : ""; });
-    nudges.forEach(function (m) { nudge(m[0], m[1], m[2]); });
+    moves.forEach(function (m) { nudge(m[0], m[1], m[2]); });
     losers.forEach(function (el) { el.style.display = "none"; });
   }
 
-  function overlapsAny(box, others) {
-    return others.some(function (k) {
-      return box.left < k.right && box.right > k.left && box.top < k.bottom && box.bottom > k.top;
-    });
-  }
+  function overlaps(a, b) { return a.left < b.right && a.right > b.left && a.top < b.bottom && a.bottom > b.top; }
+
+  function overlapsAny(box, others) { return others.some(function (k) { return overlaps(box, k); }); }
 
   function shifted(box, dx, dy) {
     return { left: box.left + dx, right: box.right + dx, top: box.top + dy, bottom: box.bottom + dy };
@@ -511,7 +506,7 @@ L.LayerGroup.include({
     var h = box.bottom - box.top, reach = far ? 3 * h + 9 : 2 * h + 6;
     var tries = [1, 2, 3].reduce(function (t, n) { return t.concat([-n * (h + 3), n * (h + 3)]); }, []);
     taken.forEach(function (k) {
-      if (overlapsAny(box, [k])) { tries.push(k.top - box.bottom - 2, k.bottom - box.top + 2); }
+      if (overlaps(box, k)) { tries.push(k.top - box.bottom - 2, k.bottom - box.top + 2); }
     });
     tries.sort(function (a, b) { return Math.abs(a) - Math.abs(b); });
     for (var i = 0; i < tries.length; i++) {
@@ -523,7 +518,7 @@ L.LayerGroup.include({
     return null;
   }
 
-  /* Moves a name's text off its point by (dx, dy) pixels; (0, 0) puts it back. */
+  /* Moves a name's or a badge's text off its point by (dx, dy) pixels; (0, 0) puts it back. */
   function nudge(inner, dx, dy) {
     if (!inner || !inner.style) { return; }
     inner.style.position = dx || dy ? "relative" : "";
@@ -532,13 +527,10 @@ L.LayerGroup.include({
   }
 
   /* A badge wider than the room beside the map's edge is moved along, never cut by the frame:
-   * {dx: its new left margin, box: where it then sits}. */
-  function insideFrame(inner, box, frame) {
-    var shift = parseFloat(inner.style.marginLeft) || 0;  // from the last time: measured from where it sits
-    var left = box.left - shift, right = box.right - shift;
-    var dx = Math.max(0, frame.left + 4 - left) - Math.max(0, right - (frame.right - 4));
-    if (right - left > frame.width - 8) { dx = frame.left + 4 - left; }  // wider than the map: its start shows
-    return { dx: dx, box: { left: left + dx, right: right + dx, top: box.top, bottom: box.bottom } };
+   * how far, in pixels, from where it belongs (box). */
+  function insideFrame(box, frame) {
+    if (box.right - box.left > frame.width - 8) { return frame.left + 4 - box.left; }  // wider than the map: its start shows
+    return Math.max(0, frame.left + 4 - box.left) - Math.max(0, box.right - (frame.right - 4));
   }
 
   function dataBounds() {
