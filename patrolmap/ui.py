@@ -518,6 +518,10 @@ def render_map(events, places, view: ViewState, height: int = 560, zoom=None, ce
     zoom, center = _opening_view(key, view, zoom, center)
     # Built fresh each run: st_folium adds the layers to the map object it is given.
     # The time slider sits where the legend does: in playback the legend starts folded.
+    # The base map is always built at the default view, and the view it opens at goes in
+    # st_folium's own zoom and center: streamlit-folium hashes the base map's script into the
+    # component's key, so a view written into it would mount a new map frame whenever the
+    # address's view changed, as it does on every pan (the map writes its view into the address).
     base, layers, _ = maps.live_map(
         events,
         places,
@@ -525,8 +529,6 @@ def render_map(events, places, view: ViewState, height: int = 560, zoom=None, ce
         selected=selected,
         legend_open=not view.playback,
         playback=view.playback,
-        center=center or maps.DEFAULT_CENTER,
-        zoom=zoom or maps.DEFAULT_ZOOM,
     )
     target = place_search(places)
     # The address may name a view (zoom=6&center=35,135); a place the analyst looks up wins.

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from browser import MAP_FRAME, expected_counts, running_app, wait_for_map
+from browser import MAP_FRAME, expected_counts, running_app, wait_for_app_idle, wait_for_map
 from patrolmap import maps, style
 from patrolmap.filters import Filters
 from patrolmap.load import load_dataset
@@ -170,22 +170,29 @@ def test_a_routes_tooltip_on_the_app_says_a_click_opens_its_card(app_url, offlin
 
 
 def test_a_filter_change_keeps_the_analysts_view(app_url, offline_browser):
+    """The view survives in the same map: its layers are swapped in place, the frame is not loaded
+    anew (which would flash the map and drop the keyboard focus), though the map has written the
+    panned view into the address the rerun reads."""
     page = offline_browser.page()
     page.goto(f"{app_url}/Map")
     map_frame(page)
     everything = expected_counts(Filters())
     layer_counts(page, everything["route"])
+    wait_for_app_idle(page, timeout=60_000)
     frame = map_window(page)
-    frame.evaluate("() => window.map.setView([45.5, 142.0], 6, {animate: false})")  # pan and zoom to Soya
+    frame.evaluate("() => { window.__sameMap = true; window.map.setView([45.5, 142.0], 6, {animate: false}); }")
+    page.wait_for_function("() => location.search.includes('zoom=6')", timeout=10_000)
     page.locator("[data-testid='stSidebar'] [data-testid='stMultiSelect']").first.click()
     page.get_by_role("option", name="Naval patrol").click()
     page.keyboard.press("Escape")
     naval = expected_counts(Filters(kinds=("naval_patrol",)))
     layer_counts(page, naval["route"])
+    wait_for_app_idle(page, timeout=60_000)
     view = map_window(page).evaluate(
-        "() => [window.map.getCenter().lat, window.map.getCenter().lng, window.map.getZoom()]"
+        "() => [window.map.getCenter().lat, window.map.getCenter().lng, window.map.getZoom(), window.__sameMap]"
     )
     assert view[2] == 6 and abs(view[0] - 45.5) < 0.01 and abs(view[1] - 142.0) < 0.01, view
+    assert view[3] is True, "the map frame was loaded anew"
 
 
 def test_every_download_button_delivers_a_valid_file(app_url, offline_browser, tmp_path):
