@@ -12,8 +12,8 @@ every non-loopback request blocked, and measures, over --runs runs each:
   the page once);
 * filter: from choosing a kind in the sidebar to the map showing exactly the routes and areas the
   new filter keeps (counted in Leaflet, compared with patrolmap's own count) under the page's
-  "N of M events shown", and whether the map iframe was rebuilt on the way (then the analyst's pan
-  and zoom are lost).
+  "N of M events shown", and whether the map iframe was rebuilt on the way (a new frame: the map is
+  drawn from scratch, the analyst's keyboard focus is lost, and before b2e549a pan and zoom too).
 
 Each is timed twice: by the page's own clock (a probe in the page looks at every animation frame:
 navigation start, or the option's click event, to the first frame that shows the map), and as
@@ -336,7 +336,8 @@ def footer(result: dict) -> None:
     outside = result["outside"]
     print(
         f"Map iframe rebuilt on a filter change in {rebuilt} of {len(result['rebuilt'])} runs "
-        "(rebuilt = pan and zoom reset; st_folium's design is to swap the layers in place). "
+        "(rebuilt = a new map frame, drawn from scratch, the keyboard focus lost; st_folium's design is to swap "
+        "the layers in place). "
         f"Requests to non-loopback hosts (blocked): {len(outside)}" + (f", e.g. {outside[0]}" if outside else "")
     )
 
