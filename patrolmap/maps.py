@@ -82,13 +82,15 @@ def live_map(
     selected: str = "",
     legend_open: bool = True,
     playback: bool = False,
-    center=DEFAULT_CENTER,
-    zoom: int = DEFAULT_ZOOM,
 ) -> tuple[folium.Map, list[folium.FeatureGroup], MapModel]:
     """(base map with the legend of what is drawn, data layers, model) for one rerun of the app.
-    In playback the routes and incidents come from the time slider's layer, on the map itself."""
+    In playback the routes and incidents come from the time slider's layer, on the map itself.
+
+    The base map is always at the default view: streamlit-folium hashes its script into the
+    component's key, so a view in it would mount a new map frame whenever the view changed (the
+    app gives the view it opens at to st_folium's own zoom and center)."""
     model = build_model(events, places, selected=selected)
-    fmap = base_map(basemap, center, zoom, legend=legend_entries(model.legend_keys()), legend_open=legend_open)
+    fmap = base_map(basemap, legend=legend_entries(model.legend_keys()), legend_open=legend_open)
     elements = _playback(model, events) if playback else None
     if not elements:
         return fmap, live_layers(model, card_hint=True), model

@@ -518,10 +518,8 @@ def render_map(events, places, view: ViewState, height: int = 560, zoom=None, ce
     zoom, center = _opening_view(key, view, zoom, center)
     # Built fresh each run: st_folium adds the layers to the map object it is given.
     # The time slider sits where the legend does: in playback the legend starts folded.
-    # The base map is always built at the default view, and the view it opens at goes in
-    # st_folium's own zoom and center: streamlit-folium hashes the base map's script into the
-    # component's key, so a view written into it would mount a new map frame whenever the
-    # address's view changed, as it does on every pan (the map writes its view into the address).
+    # The view it opens at goes in st_folium's zoom and center, not in the base map (see live_map):
+    # the map writes its view into the address on every pan, and the next rerun reads it.
     base, layers, _ = maps.live_map(
         events,
         places,
