@@ -306,6 +306,7 @@ def test_chart_downloads_are_images_with_their_caption(app_url, offline_browser,
     page = offline_browser.page()
     page.goto(f"{app_url}/Timeline?kinds=air_patrol")
     page.get_by_text("Joint events per year, by kind").first.wait_for(timeout=30_000)
+    wait_for_app_idle(page, timeout=60_000)  # the first chart's title shows before the last chart's buttons
     pngs = page.get_by_role("button", name=re.compile(r"^(download\s*)?PNG$"))  # not "Map PNG"
     svgs = page.get_by_role("button", name=re.compile(r"^(download\s*)?SVG$"))
     assert pngs.count() == svgs.count() == 3  # one pair per chart
