@@ -65,11 +65,16 @@ PROBE = r"""
   if (window !== window.top) return;
   const probe = window.__probe = {routeAt: null, landAt: null, clickAt: null, want: null, drawnAt: null};
   document.addEventListener('click', () => { probe.clickAt = performance.now(); }, true);
-  function counts(w) {
+  // Routes and areas Leaflet holds in the map frame, by the layer property each feature carries;
+  // marked: the window still carries the benchmark's mark (so it is the same frame). null: no map.
+  probe.counts = () => {
+    const f = document.querySelector(FRAME);
+    const w = f && f.contentWindow;
+    if (!w || !w.map) return null;
     const c = {route: 0, area: 0};
     w.map.eachLayer(l => { const p = l.feature && l.feature.properties; if (p && p.layer in c) c[p.layer]++; });
-    return c;
-  }
+    return Object.assign(c, {marked: w.__bench === 1});
+  };
   function tick() {
     const f = document.querySelector(FRAME);
     let d = null;
@@ -79,12 +84,12 @@ PROBE = r"""
       const b = p && p.getBoundingClientRect();
       if (b && (b.width > 0 || b.height > 0)) probe.routeAt = performance.now();
     }
-    if (probe.landAt === null && probe.routeAt !== null && d.querySelector('.leaflet-land-pane path')) {
+    if (probe.landAt === null && probe.routeAt !== null && d && d.querySelector('.leaflet-land-pane path')) {
       probe.landAt = performance.now();
     }
     const want = probe.want;
-    if (want && probe.drawnAt === null && f && f.contentWindow && f.contentWindow.map) {
-      const c = counts(f.contentWindow);  // textContent, not innerText: no layout forced
+    const c = want && probe.drawnAt === null ? probe.counts() : null;
+    if (c) {  // textContent, not innerText: no layout forced
       if (c.route === want.route && c.area === want.area && document.body.textContent.includes(want.text)) {
         probe.drawnAt = performance.now();
       }
@@ -100,19 +105,6 @@ PROBE = r"""
   requestAnimationFrame(tick);
 })();
 """.replace("FRAME", json.dumps(MAP_FRAME))
-
-# Routes and areas Leaflet holds in the map iframe, counted by the layer property each feature carries.
-COUNT_IN_FRAME = """([frameSel]) => {
-    const f = document.querySelector(frameSel);
-    const w = f && f.contentWindow;
-    if (!w || !w.map) return null;
-    const counts = {route: 0, area: 0, marked: w.__bench === 1};
-    w.map.eachLayer(l => {
-        const p = l.feature && l.feature.properties;
-        if (p && p.layer in counts) counts[p.layer]++;
-    });
-    return counts;
-}"""
 
 # What the map should hold, computed by a checkout's own code on its own data (run in that checkout).
 EXPECTED = """
@@ -149,29 +141,22 @@ def time_to_map(page, url: str) -> dict:
 
 
 def wait_for_counts(page, want: dict, timeout_ms: float) -> dict | None:
-    """The frame's counts once they equal want; None (with the last counts printed) on timeout."""
+    """The frame's counts once they equal want, as Playwright polls for them; None (with the last
+    counts printed) on timeout."""
     try:
         page.wait_for_function(
-            """([frameSel, want, text]) => {
-                const f = document.querySelector(frameSel);
-                const w = f && f.contentWindow;
-                if (!w || !w.map || !document.body.innerText.includes(text)) return false;
-                let route = 0, area = 0;
-                w.map.eachLayer(l => {
-                    const p = l.feature && l.feature.properties;
-                    if (p && p.layer === 'route') route++;
-                    if (p && p.layer === 'area') area++;
-                });
-                return route === want.route && area === want.area;
+            """([want, text]) => {
+                const c = window.__probe.counts();
+                return c && document.body.innerText.includes(text) && c.route === want.route && c.area === want.area;
             }""",
-            arg=[MAP_FRAME, want, shown_text(want)],
+            arg=[want, shown_text(want)],
             timeout=timeout_ms,
             polling=50,
         )
     except Exception:  # playwright's TimeoutError: report what the map showed instead
-        print(f"  map did not reach {want}; it shows {page.evaluate(COUNT_IN_FRAME, [MAP_FRAME])}", flush=True)
+        print(f"  map did not reach {want}; it shows {page.evaluate('() => window.__probe.counts()')}", flush=True)
         return None
-    return page.evaluate(COUNT_IN_FRAME, [MAP_FRAME])
+    return page.evaluate("() => window.__probe.counts()")
 
 
 def shown_text(want: dict) -> str:
