@@ -18,6 +18,24 @@
   var DIMMED = 0.2;
   var state = { layers: [], highlighted: null, fitted: false, afterPaint: [] };
 
+  /* Markers placed with a 2D translate, not Leaflet's translate3d. A 3D transform gives each
+   * element a compositor layer of its own: with a hundred names, badges and incident markers,
+   * Chromium's layerize step took 23-30 ms of every frame, the whole page's main thread included
+   * (benchmarks/README.md, "Results, 2026-12-02, afternoon"). The map panes keep translate3d, so
+   * panning and the zoom animation are as before; text placed in 2D is also sharper. */
+  L.Marker.include({
+    _setPos: function (pos) {
+      var place = function (el) {
+        el._leaflet_pos = pos;
+        el.style.transform = "translate(" + pos.x + "px," + pos.y + "px)";
+      };
+      if (this._icon) { place(this._icon); }
+      if (this._shadow) { place(this._shadow); }
+      this._zIndex = pos.y + this.options.zIndexOffset;
+      this._resetZIndex();
+    }
+  });
+
   /* The map a model layer is drawn on: its own, or that of the cluster group drawing its markers. */
   function onMap(g) { return g._map || (g.patrolCluster && g.patrolCluster._map) || null; }
 

@@ -176,6 +176,38 @@ def test_each_route_carries_direction_arrows(app_url, offline_browser):
     assert offline_browser.outside == []
 
 
+# Each marker (name, badge, incident, route name) at its point, placed with a 2D translate: a 3D one
+# gives every marker a compositor layer, which cost every frame of the page ~25 ms (patrolmap.js).
+MARKER_PLACEMENT = """() => {
+    const out = {markers: 0, threeD: 0, misplaced: []};
+    window.map.eachLayer(l => {
+        if (!l._icon || !l.getLatLng) { return; }
+        out.markers++;
+        const t = l._icon.style.transform, p = window.map.latLngToLayerPoint(l.getLatLng()).round();
+        if (t.includes('3d')) { out.threeD++; }
+        if (t !== `translate(${p.x}px, ${p.y}px)`) { out.misplaced.push([t, p.x, p.y]); }
+    });
+    return out;
+}"""
+
+
+@pytest.mark.parametrize("zoom_step", [0, 2], ids=["default view", "after an animated zoom in"])
+def test_markers_are_placed_in_2d_at_their_points(app_url, offline_browser, zoom_step):
+    page = offline_browser.page()
+    page.goto(f"{app_url}/Map")
+    frame = map_window(page)
+    if zoom_step:
+        frame.evaluate(f"""() => new Promise(done => {{
+            window.map.once('zoomend', () => setTimeout(done, 300));
+            window.map.setZoom(window.map.getZoom() + {zoom_step}, {{animate: true}});
+        }})""")
+    placed = frame.evaluate(MARKER_PLACEMENT)
+    assert placed["markers"] >= 100  # names, badges and incidents at the default view
+    assert placed["threeD"] == 0
+    assert placed["misplaced"] == []
+    assert offline_browser.outside == []
+
+
 def test_tab_reaches_a_route_and_enter_opens_its_card(app_url, offline_browser):
     page = offline_browser.page()
     page.goto(f"{app_url}/Map?kinds=air_patrol&years=2019-2019")
