@@ -220,14 +220,14 @@ L.LayerGroup.include({
    * Chromium's layerize step took 23-30 ms of every frame, the whole page's main thread included
    * (benchmarks/README.md, "Results, 2026-12-02, afternoon"). The map panes keep translate3d, so
    * panning and the zoom animation are as before; text placed in 2D is also sharper. */
+  function place2d(el, pos) {
+    el._leaflet_pos = pos;
+    el.style.transform = "translate(" + pos.x + "px," + pos.y + "px)";
+  }
   L.Marker.include({
     _setPos: function (pos) {
-      var place = function (el) {
-        el._leaflet_pos = pos;
-        el.style.transform = "translate(" + pos.x + "px," + pos.y + "px)";
-      };
-      if (this._icon) { place(this._icon); }
-      if (this._shadow) { place(this._shadow); }
+      if (this._icon) { place2d(this._icon, pos); }
+      if (this._shadow) { place2d(this._shadow, pos); }
       this._zIndex = pos.y + this.options.zIndexOffset;
       this._resetZIndex();
     }
