@@ -686,15 +686,19 @@ L.LayerGroup.include({
     state.timer = setTimeout(function () {
       state.timer = null;
       state.layers = state.layers.filter(function (g) { return onMap(g); });
+      // The card is drawn by the page after the map's rerun: look once it has had time to appear
+      // (on a link that opens an event too, whose first fit may come before the card).
+      function revealLater() {
+        [400, 1500].forEach(function (ms) { setTimeout(function () { revealFocus(map); declutter(map); }, ms); });
+      }
       if (!state.opened) {
         state.opened = true;
         state.revealed = state.focus;
-        if (state.focus && fitEvent(map, state.focus)) { declutter(map); return; }
+        if (state.focus && fitEvent(map, state.focus)) { declutter(map); revealLater(); return; }
       }
       if (state.focus !== state.revealed) {
         state.revealed = state.focus;
-        // The card is drawn by the page after the map's rerun: look once it has had time to appear.
-        [400, 1500].forEach(function (ms) { setTimeout(function () { revealFocus(map); declutter(map); }, ms); });
+        revealLater();
       }
       if (state.autofit !== false) { fitIfOutOfView(map); }
       declutter(map);
