@@ -15,7 +15,7 @@ st.title("Map of joint patrols")
 st.markdown(f"**{len(shown)}** of {len(frame)} events shown · {md_escape(filters.describe())}")
 map_column, card_panel = ui.map_layout()
 with map_column:
-    result = ui.render_map(events, dataset.places, view)
+    result = ui.render_map(events, dataset.places, view, narrowed=len(shown) < len(frame))
 with card_panel:
     ui.render_selection(result, view, dataset, events)
 ui.render_exports(events, filters, view)

@@ -82,22 +82,24 @@ def live_map(
     selected: str = "",
     legend_open: bool = True,
     playback: bool = False,
+    open_fitted: bool = False,
 ) -> tuple[folium.Map, list[folium.FeatureGroup], MapModel]:
     """(base map with the legend of what is drawn, data layers, model) for one rerun of the app.
     In playback the routes and incidents come from the time slider's layer, on the map itself.
 
     The base map is always at the default view: streamlit-folium hashes its script into the
     component's key, so a view in it would mount a new map frame whenever the view changed (the
-    app gives the view it opens at to st_folium's own zoom and center)."""
+    app gives the view it opens at to st_folium's own zoom and center). open_fitted: a frame
+    opened by these layers fits them (see live_layers)."""
     model = build_model(events, places, selected=selected)
     fmap = base_map(basemap, legend=legend_entries(model.legend_keys()), legend_open=legend_open)
     elements = _playback(model, events) if playback else None
     if not elements:
-        return fmap, live_layers(model, card_hint=True), model
+        return fmap, live_layers(model, card_hint=True, open_fitted=open_fitted), model
     for element in elements:
         element.add_to(fmap)
     # Place names and badges; the areas, routes and incidents ride on the timeline.
-    return fmap, live_layers(model, card_hint=True, kinds=("labels", "badges")), model
+    return fmap, live_layers(model, card_hint=True, kinds=("labels", "badges"), open_fitted=open_fitted), model
 
 
 def playback_layers(events: list[Event], places: dict[str, Place]):

@@ -255,10 +255,14 @@ LAYER_KINDS = ("areas", "routes", "incidents", "labels", "badges")
 
 
 @without_cyclic_gc
-def live_layers(model: MapModel, card_hint: bool = False, kinds=LAYER_KINDS) -> list[folium.FeatureGroup]:
+def live_layers(
+    model: MapModel, card_hint: bool = False, kinds=LAYER_KINDS, open_fitted: bool = False
+) -> list[folium.FeatureGroup]:
     """The model's layers as feature groups, bottom to top: areas, routes, incidents, names and
     badges (these two when there are any), of those `kinds`. card_hint: the map is the app's,
-    where a click on a route opens its card, and the route's tooltip says so."""
+    where a click on a route opens its card, and the route's tooltip says so. open_fitted: a map
+    frame opened with these layers fits itself to them (a link that names a filter), where it
+    would otherwise keep its opening view whenever any of them is in it."""
     n_legs = len(model.routes)
     route_name = (
         f"{ROUTE_LAYER} (aggregated: {model.n_routes:,} routes as {n_legs:,} legs)" if model.aggregated else ROUTE_LAYER
@@ -276,6 +280,8 @@ def live_layers(model: MapModel, card_hint: bool = False, kinds=LAYER_KINDS) -> 
     if model.badges:
         specs.append((BADGE_LAYER, model.badges, {"kind": "badges"}))
     specs = [spec for spec in specs if spec[2]["kind"] in kinds]
+    if open_fitted:
+        specs = [(name, features, {**options, "open_fit": True}) for name, features, options in specs]
     payloads = map_payloads([features for _, features, _ in specs], model.styles)
     groups = []
     for (name, features, options), payload in zip(specs, payloads, strict=True):

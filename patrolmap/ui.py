@@ -504,11 +504,15 @@ def map_layout():
         return st.columns([5, 3], gap="small")
 
 
-def render_map(events, places, view: ViewState, height: int = 560, zoom=None, center=None) -> dict | None:
+def render_map(
+    events, places, view: ViewState, height: int = 560, zoom=None, center=None, narrowed: bool = False
+) -> dict | None:
     """The map, its data layers updated in place so the analyst's pan and zoom survive filter changes.
 
     Only a click on a feature reruns the app (returned_objects); panning and zooming do not.
-    zoom/center (from the URL's zoom= and center=LAT,LON) give the view it opens at.
+    zoom/center (from the URL's zoom= and center=LAT,LON) give the view it opens at. narrowed:
+    the filter leaves some events out; a map opened so, with no view in the address, opens fitted
+    to the shown events (a link that names a filter opens on its results).
     """
     key = f"{MAP_KEY}-{view.basemap}-{view.playback}"
     # A click is in the component's state before the map is drawn: apply it first, so the
@@ -520,6 +524,7 @@ def render_map(events, places, view: ViewState, height: int = 560, zoom=None, ce
     # The time slider sits where the legend does: in playback the legend starts folded.
     # The view it opens at goes in st_folium's zoom and center, not in the base map (see live_map):
     # the map writes its view into the address on every pan, and the next rerun reads it.
+    target = place_search(places)
     base, layers, _ = maps.live_map(
         events,
         places,
@@ -527,8 +532,8 @@ def render_map(events, places, view: ViewState, height: int = 560, zoom=None, ce
         selected=selected,
         legend_open=not view.playback,
         playback=view.playback,
+        open_fitted=narrowed and zoom is None and center is None and not target,
     )
-    target = place_search(places)
     # The address may name a view (zoom=6&center=35,135); a place the analyst looks up wins.
     center = target or center
     return st_folium(

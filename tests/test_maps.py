@@ -148,5 +148,15 @@ def test_only_the_apps_map_says_a_click_opens_the_card(dataset):
     assert all(style.CARD_HINT not in f.notes for f in model.features())
 
 
+@pytest.mark.parametrize("playback", [False, True])
+@pytest.mark.parametrize("open_fitted", [False, True])
+def test_a_map_told_to_open_fitted_says_so_in_every_layer_it_draws(dataset, playback, open_fitted):
+    """The frame reads the flag from whichever layer it draws first (in playback only names and
+    badges are layers of their own); without it, the frame keeps its opening view."""
+    _, groups, _ = maps.live_map(dataset.events, dataset.places, playback=playback, open_fitted=open_fitted)
+    options = [json.loads(child.options_json) for child in drawn_rows(groups)]
+    assert options and [o.get("open_fit", False) for o in options] == [open_fitted] * len(options)
+
+
 def drawn_rows(groups):
     return [child for group in groups for child in group._children.values() if isinstance(child, RowsLayer)]

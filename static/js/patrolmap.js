@@ -418,6 +418,7 @@
   function fitShown(map) {
     var b = dataBounds();
     if (b) { map.fitBounds(b, { padding: [24, 24], maxZoom: 6, animate: false }); }
+    return !!b;
   }
 
   /* After a filter change: fit when no shown feature is in view (a marker at the very edge does not
@@ -464,6 +465,10 @@
     // Not while layers wait to be drawn: schedule's pass comes after them and would redo it (each
     // pass lays the frame out, ~50 ms with the default view's 220 names and badges).
     function settle() { if (!state.timer) { declutter(map); } }
+    map.on("resize", function () { if (state.refit) { state.refit(); } });
+    ["mousedown", "wheel", "touchstart", "keydown"].forEach(function (type) {
+      map.getContainer().addEventListener(type, function () { state.refit = null; }, { capture: true, passive: true });
+    });
     map.on("zoomend moveend resize", settle);
     if (document.fonts && document.fonts.ready) { document.fonts.ready.then(settle); }
     map.on("moveend", function () { reportView(map); });
@@ -497,7 +502,17 @@
       if (!state.opened) {
         state.opened = true;
         state.revealed = state.focus;
-        if (state.focus && fitEvent(map, state.focus)) { declutter(map); revealLater(); return; }
+        // A link that names an event or a filter opens on it; until the analyst moves the map,
+        // the frame's resizes as the page settles fit it again (a fit made in a frame not yet at
+        // its full size would leave the results small, or off to one side).
+        if (state.focus && fitEvent(map, state.focus)) {
+          state.refit = function () { fitEvent(map, state.focus); };
+          declutter(map); revealLater(); return;
+        }
+        if (state.openFit && fitShown(map)) {
+          state.refit = function () { fitShown(map); };
+          declutter(map); return;
+        }
       }
       if (state.focus !== state.revealed) {
         state.revealed = state.focus;
@@ -618,6 +633,7 @@
       group.patrolKind = options.kind || "";
       state.layers.push(group);
       if (options.fit === false) { state.autofit = false; }
+      if (options.open_fit) { state.openFit = true; }
       if (options.focus !== undefined) { state.focus = options.focus; }
       if (options.cluster && L.markerClusterGroup) {
         group.eachLayer(function (l) { l.patrolData = data; });

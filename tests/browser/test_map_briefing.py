@@ -172,6 +172,35 @@ def test_choosing_iran_takes_the_map_to_the_gulf_of_oman(app_url, offline_browse
     assert offline_browser.outside == []
 
 
+IN_VIEW = """(points) => { const b = window.map.getBounds(); return points.map(p => b.contains(L.latLng(p[0], p[1]))); }"""
+# The map draws the Pacific in continuous longitudes (the Bering Sea at 185, not -175).
+GULF_OF_OMAN, CAPE_TOWN, TOKYO, BERING_SEA = (24.5, 58.5), (-34.0, 18.4), (35.7, 139.7), (58.0, 185.0)
+
+
+@pytest.mark.parametrize(
+    "size, query, inside, outside",
+    [
+        # Iran's drills: the Gulf of Oman, and South Africa's coast (Mosi). At 1920x1080 the
+        # default view has the Gulf at its edge: a link must still open on the results.
+        ((1280, 720), "countries=IRN", [GULF_OF_OMAN, CAPE_TOWN], [TOKYO, BERING_SEA]),
+        ((1920, 1080), "countries=IRN", [GULF_OF_OMAN, CAPE_TOWN], [TOKYO, BERING_SEA]),
+        # The 2024 Alaska patrol's year alone: Bering Sea, not the Gulf of Oman.
+        ((1920, 1080), "kinds=air_patrol&years=2024-2024", [BERING_SEA], [GULF_OF_OMAN, CAPE_TOWN]),
+        # A view in the link wins: the analyst's shared pan and zoom reopen as they were.
+        ((1920, 1080), "countries=IRN&zoom=6&center=35,135", [TOKYO], [GULF_OF_OMAN, CAPE_TOWN]),
+    ],
+)
+def test_a_link_that_names_a_filter_opens_fitted_to_its_results(app_url, offline_browser, size, query, inside, outside):
+    page = offline_browser.page()
+    page.set_viewport_size({"width": size[0], "height": size[1]})
+    page.goto(f"{app_url}/Map?{query}")
+    frame = map_window(page)
+    page.wait_for_timeout(1000)  # the page settles: the frame's last resize refits it
+    assert frame.evaluate(IN_VIEW, inside) == [True] * len(inside), (query, frame.evaluate("() => window.map.getBounds().toBBoxString()"))
+    assert frame.evaluate(IN_VIEW, outside) == [False] * len(outside), (query, frame.evaluate("() => window.map.getBounds().toBBoxString()"))
+    assert offline_browser.outside == []
+
+
 def test_the_legend_lists_only_what_is_drawn(app_url, offline_browser):
     page = offline_browser.page()
     page.goto(f"{app_url}/Map?kinds=air_patrol")
