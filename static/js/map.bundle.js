@@ -668,6 +668,13 @@ L.LayerGroup.include({
     });
     map.on("zoomend moveend resize", settle);
     if (document.fonts && document.fonts.ready) { document.fonts.ready.then(settle); }
+    // streamlit-folium adds the stylesheets (leaflet.css among them) after the scripts and draws
+    // the map without waiting for them: names and badges measured before leaflet.css applies are
+    // laid out in the page's flow, not at their points, and none would give way. Place them again
+    // once each sheet has come.
+    [].forEach.call(document.querySelectorAll("link[rel=stylesheet]"), function (link) {
+      if (!link.sheet) { link.addEventListener("load", function () { map.invalidateSize(); settle(); }, { once: true }); }
+    });
     map.on("moveend", function () { reportView(map); });
   }
 
