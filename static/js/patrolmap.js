@@ -291,6 +291,12 @@
     // (Counts sort first, so each is in blockers before any name is placed.)
     var blockers = [].map.call(map.getContainer().querySelectorAll(".incident-group, .incident-icon"),
       function (el) { return el.getBoundingClientRect(); });
+    // The map's controls (zoom, scale bar, legend, layer switch) come first: a name or a badge
+    // under one moves off it or gives way, as it would to another name (the selected event's
+    // badge and the counts excepted).
+    kept = [].map.call(map.getContainer().querySelectorAll(".leaflet-control"), function (el) {
+      return el.getBoundingClientRect();
+    }).filter(function (r) { return r.width > 0 && r.height > 0; });
     var moves = [], losers = [];
     shown.forEach(function (l, i) {
       var p = l.feature.properties, el = l.getElement(), box = boxes[i];

@@ -92,6 +92,32 @@ OVERLAPPING = """() => {
 }"""
 
 
+UNDER_CONTROLS = """() => {
+    const controls = [...document.querySelectorAll('.leaflet-control')].map(el => el.getBoundingClientRect())
+        .filter(r => r.width > 0 && r.height > 0);
+    const shown = [...document.querySelectorAll('.place-label, .route-label, .patrol-badge')]
+        .filter(el => el.style.display !== 'none' && el.firstChild);
+    return shown.filter(el => { const b = el.firstChild.getBoundingClientRect();
+        return controls.some(c => b.left < c.right - 1 && b.right > c.left + 1 && b.top < c.bottom - 1 && b.bottom > c.top + 1); })
+        .map(el => el.textContent.slice(0, 40));
+}"""
+
+
+@pytest.mark.parametrize("size", [(1280, 720), (1920, 1080)])
+@pytest.mark.parametrize("query", ["", "?event=air-2020-12-22"])
+def test_no_name_or_badge_is_drawn_under_the_maps_controls(app_url, offline_browser, size, query):
+    """The scale bar, the legend and the zoom buttons stay readable, and so does every name: one
+    that would sit under a control moves off it or gives way (seen: "Tenth air patrol" under the
+    scale bar at 1280x720)."""
+    page = offline_browser.page()
+    page.set_viewport_size({"width": size[0], "height": size[1]})
+    page.goto(f"{app_url}/Map{query}")
+    frame = map_window(page)
+    page.wait_for_timeout(2000)  # an opened event's card is drawn, and the map looks again
+    assert frame.evaluate(UNDER_CONTROLS) == []
+    assert offline_browser.outside == []
+
+
 @pytest.mark.parametrize("query", ["", "?countries=IRN"])
 def test_names_and_badges_give_way_when_leaflets_stylesheet_comes_late(app_url, offline_browser, query):
     """streamlit-folium adds the map's stylesheets after its scripts and draws the map without
