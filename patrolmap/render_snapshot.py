@@ -54,7 +54,9 @@ GROUP_COLOR = "#c0392b"
 GROUP_FONT = 6.5
 GROUP_BOX = {"facecolor": "white", "edgecolor": GROUP_COLOR, "linewidth": 1.2, "boxstyle": "round,pad=0.35"}
 LAYOUT_ROUNDS = 4  # of layout -> groups -> legend: only the group entry changes, so two settle it
-GROUP_ENTRY = style.INCIDENT_GROUP_ENTRY
+# The live map's entry says to zoom in; an image cannot be zoomed.
+GROUP_ENTRY = dataclasses.replace(style.INCIDENT_GROUP_ENTRY, label="Incidents close together: how many")
+STILL_COUNT_LABEL = "Events at a place (narrow the filter for what each sent)"  # no zooming in an image
 MAP_MARGINS_IN = (0.6, 0.3, 0.3)  # left, right, top
 BADGE_PAD = 0.25  # of the font size, round each badge's text
 LEGEND_STYLE = {"fontsize": 7.5, "frameon": False, "handlelength": 2.8, "columnspacing": 1.6, "borderaxespad": 0}
@@ -221,14 +223,47 @@ class _GroupHandler(HandlerBase):
         ]
 
 
+class _BadgeHandler(HandlerBase):
+    """The badge entries of the legend as small badges: '2×' in a white box for what each side
+    sent, a count in a dark box for events at a place, as the map draws them."""
+
+    def create_artists(self, legend, orig_handle, xdescent, ydescent, width, height, fontsize, trans):
+        count = orig_handle.get_gid() == "badge_count"
+        return [
+            Text(
+                width / 2 - xdescent,
+                height / 2 - ydescent,
+                "3" if count else "2×",
+                ha="center",
+                va="center",
+                fontsize=6,
+                color="white" if count else "#222",
+                bbox={"facecolor": "#333" if count else "white", "edgecolor": "#777", "boxstyle": f"round,pad={BADGE_PAD}"},
+                transform=trans,
+            )
+        ]
+
+
 def _legend_handler_map(handles: list) -> dict:
-    return {h: _GroupHandler() for h in handles if isinstance(h, Line2D) and h.get_gid() == GROUP_ENTRY.key}
+    handlers = {}
+    for h in handles:
+        if isinstance(h, Line2D) and h.get_gid() == GROUP_ENTRY.key:
+            handlers[h] = _GroupHandler()
+        elif isinstance(h, Line2D) and h.get_gid() in ("badge", "badge_count"):
+            handlers[h] = _BadgeHandler()
+    return handlers
 
 
 def _legend_entries(model: MapModel, groups: list[IncidentGroup] | None) -> list[style.LegendEntry]:
     """The model's legend entries (as the live map's: every incident kind, grouped or not), with the
     group marker's after the kinds when a group is drawn. groups None: not grouped yet."""
-    entries = style.legend_entries(model.legend_keys())
+    # Badges shown only zoomed in on the live map are not in a still image: neither is their entry.
+    drawn = {f.layer for f in model.badges if model.style_of(f).get("min_zoom", 0) <= 0}
+    entries = [
+        dataclasses.replace(e, label=STILL_COUNT_LABEL) if e.key == "badge_count" else e
+        for e in style.legend_entries(model.legend_keys())
+        if e.key not in ("badge", "badge_count") or e.key in drawn
+    ]
     if groups is not None and any(len(g.features) > 1 for g in groups):
         last_incident = max((i for i, e in enumerate(entries) if e.key.startswith("incident:")), default=-1)
         entries.insert(last_incident + 1, GROUP_ENTRY)
@@ -278,7 +313,9 @@ def _legend_handles(model: MapModel, groups: list[IncidentGroup] | None = None) 
                     label=entry.label,
                 )
             )
-        else:  # hotspot, point area, badge
+        elif entry.swatch == "badge":
+            handles.append(Line2D([], [], linestyle="none", label=entry.label, gid=entry.key))
+        else:  # hotspot, point area
             handles.append(
                 Line2D(
                     [], [], marker="o", color=entry.color, markerfacecolor="none", linestyle="none", label=entry.label
@@ -470,10 +507,11 @@ def _draw_incidents(ax, model: MapModel, groups: list[IncidentGroup], kept: list
 
 
 def _text_box(ax, x: float, y: float, text: str, size: float) -> tuple[float, float, float, float]:
-    """An estimate of a text's box in pixels (centred on x, y), without drawing it."""
+    """An estimate of a text's box in pixels (centred on x, y), without drawing it; one row a line."""
     px, py = ax.transData.transform((x, y))
-    width = len(text) * size * 0.6 * FIG_DPI / 72
-    height = size * 1.3 * FIG_DPI / 72
+    lines = text.split("\n")
+    width = max(len(line) for line in lines) * size * 0.6 * FIG_DPI / 72
+    height = len(lines) * size * 1.3 * FIG_DPI / 72
     return px - width / 2, px + width / 2, py - height / 2, py + height / 2
 
 
@@ -486,6 +524,20 @@ def _free(box, kept: list) -> bool:
     return not any(box[0] < k[1] and box[1] > k[0] and box[2] < k[3] and box[3] > k[2] for k in kept)
 
 
+def _wrapped(ax, text: str, size: float) -> str:
+    """What each side sent, in lines that fit the map's width: whole sides (split at ' · ') as
+    long as they fit, a side longer than the frame at its commas."""
+    most = max(20, int((ax.bbox.width - 24) / (size * 0.6 * FIG_DPI / 72)))
+    lines: list[str] = []
+    for side in text.split(" · "):
+        parts = textwrap.wrap(side, most, break_long_words=False, break_on_hyphens=False) or [side]
+        if len(parts) == 1 and lines and len(lines[-1]) + 3 + len(side) <= most:
+            lines[-1] += " · " + side
+        else:
+            lines.extend(parts)
+    return "\n".join(lines)
+
+
 def _draw_badges(ax, extent, model: MapModel, kept: list) -> None:
     """Asset badges of a view with few events; a count per place when many. kept: the boxes taken
     (incident groups, then each badge drawn), which a badge steps off rather than hide."""
@@ -495,17 +547,19 @@ def _draw_badges(ax, extent, model: MapModel, kept: list) -> None:
             continue
         x, y = feature.coords
         size = 6.5 if feature.layer == "badge" else 7
+        # A still image has no tooltip: each badge names its event above what each side sent.
+        label = f"{feature.text[0]}\n{_wrapped(ax, feature.label, size)}" if feature.layer == "badge" else feature.label
         pad = BADGE_PAD * size * FIG_DPI / 72  # the drawn box is the text's grown by its padding
-        x0, x1, y0, y1 = _text_box(ax, x, y, feature.label, size)
+        x0, x1, y0, y1 = _text_box(ax, x, y, label, size)
         box = (x0 - pad, x1 + pad, y0 - pad, y1 + pad)
         # A badge near the frame is moved along its line until it fits inside, never cut by the edge.
         shift, _ = _into_frame(ax, box, 4)
         if shift:
             x, _ = _moved(ax, x, y, shift, 0)
             box = (box[0] + shift, box[1] + shift, box[2], box[3])
-        # Taken: a row or two above or below, as long as it stays in the frame; else left out.
+        # Taken: up to five rows above or below, as long as it stays in the frame; else left out.
         step = box[3] - box[2] + 2
-        for lift in (0.0, step, -step, 2 * step, -2 * step):
+        for lift in (0.0, *(n * step * sign for n in range(1, 6) for sign in (1, -1))):
             moved = (box[0], box[1], box[2] + lift, box[3] + lift)
             in_frame = ax.bbox.y0 + 4 <= moved[2] and moved[3] <= ax.bbox.y1 - 4
             if (in_frame or not lift) and _free(moved, kept):
@@ -518,7 +572,7 @@ def _draw_badges(ax, extent, model: MapModel, kept: list) -> None:
         ax.text(
             x,
             y,
-            feature.label,
+            label,
             fontsize=size,
             color="#222" if feature.layer == "badge" else "white",
             ha="center",

@@ -3,6 +3,7 @@ incidents grouped where their markers would overlap."""
 
 import dataclasses
 import math
+import re
 import xml.etree.ElementTree as ET
 
 import export_cases as cases
@@ -103,6 +104,64 @@ def test_legend_and_badges_stay_inside_the_image(dataset, caption, kind, aspect)
     for text in badges:
         patch = text.get_bbox_patch().get_window_extent(renderer)
         assert frame.x0 - 1 <= patch.x0 and patch.x1 <= frame.x1 + 1, (text.get_text(), patch, frame)
+
+
+@pytest.mark.parametrize(
+    "countries, expect",
+    [
+        # Iran's drills have no route: without a name, five badges over the Gulf of Oman would
+        # not say which drill sent what.
+        (("IRN",), "First China–Iran–Russia naval"),
+        (("ZAF",), "First China–Russia–South Afri"),
+    ],
+)
+def test_each_badge_in_a_still_image_names_its_event(dataset, caption, countries, expect):
+    """A PNG or SVG has no tooltip: a badge reads 'short name · date' above what each side sent,
+    and no two badges overlap, none cut by the frame."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    events = [e for e in dataset.events if set(countries) & set(e.participants)]
+    model = snapshot.snapshot_model(events, dataset.places)
+    fig = snapshot._draw_map(model, snapshot.map_view(events, dataset.places), caption, None)
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    (ax,) = fig.axes
+    frame = ax.get_window_extent(renderer)
+    drawn = [t for t in ax.texts if (t.get_gid() or "").startswith("badge:")]
+    by_id = {f.fid: f for f in model.badges}
+    assert drawn
+    for text in drawn:
+        feature = by_id[text.get_gid()]
+        title, sent = text.get_text().split("\n", 1)
+        assert title == feature.text[0]
+        # What each side sent, whole, in lines that fit (wrapped between sides or at commas).
+        assert re.sub(r"[\s·]", "", sent) == re.sub(r"[\s·]", "", feature.label), (sent, feature.label)
+        assert str(feature.text[0]).endswith(str(next(e.date_start for e in events if f"badge:{e.id}" == feature.fid)))
+    assert any(expect in t.get_text() for t in drawn), [t.get_text() for t in drawn]
+    # Every event's badge is drawn: stacked off the others, none left out for want of room.
+    assert len(drawn) == len([f for f in model.badges if f.layer == "badge"]), [t.get_text() for t in drawn]
+    boxes = [t.get_bbox_patch().get_window_extent(renderer) for t in drawn]
+    for i, box in enumerate(boxes):
+        assert frame.x0 - 1 <= box.x0 and box.x1 <= frame.x1 + 1, (drawn[i].get_text(), box, frame)
+        assert not any(box.overlaps(other) for other in boxes[i + 1 :]), drawn[i].get_text()
+
+
+@pytest.mark.parametrize(
+    "countries, badges, counts",
+    [
+        ((), False, True),  # every event: a count per place; what each sent shows only zoomed in, live
+        (("IRN",), True, False),  # seven drills: each its badge
+    ],
+)
+def test_a_still_images_legend_lists_the_badges_it_draws(dataset, caption, countries, badges, counts):
+    events = [e for e in dataset.events if not countries or set(countries) & set(e.participants)]
+    model = snapshot.snapshot_model(events, dataset.places)
+    fig = snapshot._draw_map(model, snapshot.map_view(events, dataset.places), caption, None)
+    labels = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert ("Aircraft and ships sent (? = not reported)" in labels) is badges, labels
+    assert (snapshot.STILL_COUNT_LABEL in labels) is counts, labels
+    assert not any("zoom in" in label for label in labels), labels  # an image cannot be zoomed
 
 
 # ------------------------------------------------------------------ incident groups
