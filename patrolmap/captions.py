@@ -37,6 +37,8 @@ class Caption:
     permalink: str
     generated: date
     dataset_title: str = DATASET_TITLE
+    open_event: str = ""  # the event open in the view (its card), drawn heavier with its badge
+    open_event_text: str = ""  # its name and date, for the caption
 
 
 def sources_line(events: list[Event], limit: int = SOURCES_SHOWN) -> str:
@@ -71,9 +73,12 @@ def caption_for(
     meta: dict,
     permalink: str = "",
     today: date | None = None,
+    open_event: str = "",
 ) -> Caption:
-    """The caption of an export of these events under this filter (meta: data/datapackage.yaml)."""
+    """The caption of an export of these events under this filter (meta: data/datapackage.yaml).
+    open_event: the id of the event open in the view, named in the caption when it is shown."""
     meta = meta or {}
+    opened = next((e for e in events if e.id == open_event), None) if open_event else None
     return Caption(
         title=title,
         filters_text=(filters or Filters()).describe(),
@@ -83,6 +88,8 @@ def caption_for(
         permalink=permalink,
         generated=today or date.today(),
         dataset_title=str(meta.get("title") or DATASET_TITLE),
+        open_event=opened.id if opened else "",
+        open_event_text=f"{opened.name}, {opened.date_start.isoformat()}" if opened else "",
     )
 
 
@@ -91,6 +98,7 @@ def caption_lines(caption: Caption) -> list[str]:
     lines = [
         caption.title,
         f"Filter: {caption.filters_text}",
+        *([f"Open event: {caption.open_event_text} (drawn heavier, with what each side sent)"] if caption.open_event else []),
         f"Data: {caption.dataset_title}, version {caption.data_version} (last reviewed {caption.data_date}); "
         f"generated {caption.generated.isoformat()}",
         caption.sources_line,

@@ -34,9 +34,11 @@ def model_map(model: MapModel, basemap: str = BASEMAPS[0], center=None, zoom: in
     return fmap
 
 
-def build_map(events: list[Event], places: dict[str, Place], basemap: str = BASEMAPS[0], **kwargs) -> folium.Map:
-    """model_map of the events' model, for export and tests."""
-    return model_map(build_model(events, places), basemap, **kwargs)
+def build_map(
+    events: list[Event], places: dict[str, Place], basemap: str = BASEMAPS[0], selected: str = "", **kwargs
+) -> folium.Map:
+    """model_map of the events' model, for export and tests; `selected` drawn as the open event."""
+    return model_map(build_model(events, places, selected=selected), basemap, **kwargs)
 
 
 def caption_html(caption: Caption) -> str:
@@ -60,7 +62,7 @@ def map_html(
     inlined) that opens offline from disk; the caption sits over the map's top-left corner.
     Raises ValueError if anything would still need the network (online basemaps' tiles do:
     they are images, not scripts, and load only when online)."""
-    fmap = build_map(events, places, basemap=basemap)
+    fmap = build_map(events, places, basemap=basemap, selected=caption.open_event)
     lon_min, lon_max, lat_min, lat_max = map_view(events, places, view)
     fmap.fit_bounds([[lat_min, lon_min], [lat_max, lon_max]])
     fmap.get_root().header.add_child(folium.Element(f"<title>{escape(caption.title)}</title>"))

@@ -789,9 +789,10 @@ def render_model(model: MapModel, view, caption: Caption | None, fmt: str, aspec
         return _save(_draw_map(model, view, caption, aspect), fmt)
 
 
-def snapshot_model(events: list[Event], places: dict[str, Place]) -> MapModel:
-    """What a snapshot draws: every route on its own, place names, badges."""
-    return build_model(events, places, max_routes=None)
+def snapshot_model(events: list[Event], places: dict[str, Place], selected: str = "") -> MapModel:
+    """What a snapshot draws: every route on its own, place names, badges; the open event's
+    (selected) route heavier and its badge shown however many events there are, as on the live map."""
+    return build_model(events, places, max_routes=None, selected=selected)
 
 
 def map_png(
@@ -801,7 +802,8 @@ def map_png(
     PNG: 1500 px wide (or a 16:9 / 4:3 slide). view=(lon_min, lon_max, lat_min, lat_max) on the
     Pacific-centred display (lon 40..240), else the data's bounds. Byte-identical for the same input."""
     extent = map_view(events, places, view)
-    return render_model(snapshot_model(events, places), extent, caption if show_caption else None, "png", aspect)
+    model = snapshot_model(events, places, caption.open_event)
+    return render_model(model, extent, caption if show_caption else None, "png", aspect)
 
 
 def map_svg(
@@ -809,4 +811,5 @@ def map_svg(
 ) -> bytes:
     """The map of map_png as SVG, text as <text> (searchable, editable). Byte-identical for the same input."""
     extent = map_view(events, places, view)
-    return render_model(snapshot_model(events, places), extent, caption if show_caption else None, "svg", aspect)
+    model = snapshot_model(events, places, caption.open_event)
+    return render_model(model, extent, caption if show_caption else None, "svg", aspect)

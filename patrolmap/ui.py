@@ -784,8 +784,8 @@ def permalink(view: ViewState) -> str:
     return public_permalink(view, current_page())
 
 
-def _caption(title: str, events: list, filters: Filters, view: ViewState) -> captions.Caption:
-    return captions.caption_for(title, events, filters, load_dataset().meta, permalink(view))
+def _caption(title: str, events: list, filters: Filters, view: ViewState, open_event: str = "") -> captions.Caption:
+    return captions.caption_for(title, events, filters, load_dataset().meta, permalink(view), open_event=open_event)
 
 
 def _guarded(build, what: str):
@@ -872,7 +872,9 @@ def render_export_options() -> None:
 def render_exports(events: list, filters: Filters, view: ViewState, charts: dict | None = None) -> None:
     """Downloads of the current view; each file carries the caption, citation and permalink."""
     dataset = current_dataset()
-    caption = _caption(captions.view_title(filters, events), events, filters, view)
+    # The event whose card is open goes into the map exports as it is on the map: heavier, with its badge.
+    opened = st.session_state.get("w_event", view.event) or ""
+    caption = _caption(captions.view_title(filters, events), events, filters, view, open_event=opened)
     with st.expander("⬇️ Export this view (map, data, report bundle)", expanded=False):
         st.caption(
             f"Every file carries a caption: filter ({cards.md_escape(filters.describe())}), data version, "

@@ -21,6 +21,7 @@ import yaml
 from export_cases import HOSTILE, PERMALINK, SUBSET_FILTERS, TODAY, png_size, svg_text
 
 from patrolmap import captions, charts, csvfile, export, records
+from patrolmap import render_snapshot as snapshot
 from patrolmap.filters import Filters
 from patrolmap.load import events_frame, parse_event
 
@@ -52,6 +53,34 @@ def test_caption_for(caption, subset):
     assert caption.sources_line.startswith("Sources: ")
     assert caption.sources_line.endswith("as cited per event in the dataset")
     assert len(caption.sources_line) <= captions.SOURCES_LINE_MAX
+
+
+OPEN = "air-2020-12-22"  # the second joint air patrol: 4 H-6K, 2 Tu-95MS
+
+
+@pytest.mark.parametrize(
+    "open_event, line",
+    [
+        (OPEN, "Open event: Second joint strategic air patrol, 2020-12-22 (drawn heavier, with what each side sent)"),
+        ("", None),
+        ("nav-2099-01-01", None),  # not among the shown events (or not an event at all): not named
+        ("<script>", None),
+    ],
+)
+def test_the_open_event_is_named_in_the_caption_and_drawn_in_the_map_exports(dataset, open_event, line):
+    """An analyst who exports with an event's card open gets that event marked, as on the map: its
+    route heavier, its badge drawn among all the others' counts, and its name in the caption."""
+    cap = captions.caption_for("All", dataset.events, None, {}, "", TODAY, open_event=open_event)
+    lines = captions.caption_lines(cap)
+    assert [x for x in lines if x.startswith("Open event")] == ([line] if line else [])
+    model = snapshot.snapshot_model(dataset.events, dataset.places, cap.open_event)
+    shown = [f.fid for f in model.badges if f.layer == "badge" and model.style_of(f).get("min_zoom", 0) <= 0]
+    assert shown == ([f"badge:{OPEN}"] if line else [])
+    svg = svg_text(export.map_svg(dataset.events, dataset.places, cap))
+    assert ("4× H-6K" in svg) is bool(line)
+    assert (line in svg) if line else ("Open event" not in svg)
+    html = export.map_html(dataset.events, dataset.places, cap).decode()
+    assert (f'"focus": "{OPEN}"' in html) is bool(line)
 
 
 @pytest.mark.parametrize(
