@@ -59,6 +59,7 @@ GROUP_ENTRY = dataclasses.replace(style.INCIDENT_GROUP_ENTRY, label="Incidents c
 STILL_COUNT_LABEL = "Events at a place (narrow the filter for what each sent)"  # no zooming in an image
 MAP_MARGINS_IN = (0.6, 0.3, 0.3)  # left, right, top
 BADGE_PAD = 0.25  # of the font size, round each badge's text
+BADGE_BOX = {"edgecolor": "#777", "boxstyle": f"round,pad={BADGE_PAD}"}  # and its face: white, or dark for a count
 LEGEND_STYLE = {"fontsize": 7.5, "frameon": False, "handlelength": 2.8, "columnspacing": 1.6, "borderaxespad": 0}
 
 # rcParams are process-wide and Streamlit serves sessions from threads: render one figure at a time.
@@ -203,62 +204,47 @@ def _map_groups(model: MapModel, extent, map_w_in: float, map_h_in: float) -> li
     return group_incidents(model.incidents, extent, (map_w_in * FIG_DPI, map_h_in * FIG_DPI), radius_px)
 
 
-class _GroupHandler(HandlerBase):
-    """Draws the group entry of the legend as a small group marker (a count in a red-edged box)."""
+class _TextSwatch(HandlerBase):
+    """A legend entry drawn as the map draws its thing: a short text in a box (a group's count,
+    a badge's '2×', a count of events at a place)."""
+
+    def __init__(self, text: str, **text_style):
+        super().__init__()
+        self.text, self.text_style = text, text_style
 
     def create_artists(self, legend, orig_handle, xdescent, ydescent, width, height, fontsize, trans):
-        return [
-            Text(
-                width / 2 - xdescent,
-                height / 2 - ydescent,
-                "3",
-                ha="center",
-                va="center",
-                fontsize=GROUP_FONT,
-                fontweight="bold",
-                color=GROUP_COLOR,
-                bbox={**GROUP_BOX, "linewidth": 1.0},
-                transform=trans,
-            )
-        ]
+        x, y = width / 2 - xdescent, height / 2 - ydescent
+        return [Text(x, y, self.text, ha="center", va="center", transform=trans, **self.text_style)]
 
 
-class _BadgeHandler(HandlerBase):
-    """The badge entries of the legend as small badges: '2×' in a white box for what each side
-    sent, a count in a dark box for events at a place, as the map draws them."""
-
-    def create_artists(self, legend, orig_handle, xdescent, ydescent, width, height, fontsize, trans):
-        count = orig_handle.get_gid() == "badge_count"
-        return [
-            Text(
-                width / 2 - xdescent,
-                height / 2 - ydescent,
-                "3" if count else "2×",
-                ha="center",
-                va="center",
-                fontsize=6,
-                color="white" if count else "#222",
-                bbox={"facecolor": "#333" if count else "white", "edgecolor": "#777", "boxstyle": f"round,pad={BADGE_PAD}"},
-                transform=trans,
-            )
-        ]
+SWATCHES = {  # legend entry key -> how its swatch is drawn
+    GROUP_ENTRY.key: (
+        "3",
+        {"fontsize": GROUP_FONT, "fontweight": "bold", "color": GROUP_COLOR, "bbox": {**GROUP_BOX, "linewidth": 1.0}},
+    ),
+    "badge": ("2×", {"fontsize": 6, "color": "#222", "bbox": {**BADGE_BOX, "facecolor": "white"}}),
+    "badge_count": ("3", {"fontsize": 6, "color": "white", "bbox": {**BADGE_BOX, "facecolor": "#333"}}),
+}
 
 
 def _legend_handler_map(handles: list) -> dict:
-    handlers = {}
-    for h in handles:
-        if isinstance(h, Line2D) and h.get_gid() == GROUP_ENTRY.key:
-            handlers[h] = _GroupHandler()
-        elif isinstance(h, Line2D) and h.get_gid() in ("badge", "badge_count"):
-            handlers[h] = _BadgeHandler()
-    return handlers
+    return {
+        h: _TextSwatch(SWATCHES[h.get_gid()][0], **SWATCHES[h.get_gid()][1])
+        for h in handles
+        if isinstance(h, Line2D) and h.get_gid() in SWATCHES
+    }
+
+
+def in_still(model: MapModel, feature) -> bool:
+    """Whether a still image draws this badge or count: not those the live map shows only zoomed in."""
+    return model.style_of(feature).get("min_zoom", 0) <= 0
 
 
 def _legend_entries(model: MapModel, groups: list[IncidentGroup] | None) -> list[style.LegendEntry]:
     """The model's legend entries (as the live map's: every incident kind, grouped or not), with the
     group marker's after the kinds when a group is drawn. groups None: not grouped yet."""
     # Badges shown only zoomed in on the live map are not in a still image: neither is their entry.
-    drawn = {f.layer for f in model.badges if model.style_of(f).get("min_zoom", 0) <= 0}
+    drawn = {f.layer for f in model.badges if in_still(model, f)}
     entries = [
         dataclasses.replace(e, label=STILL_COUNT_LABEL) if e.key == "badge_count" else e
         for e in style.legend_entries(model.legend_keys())
@@ -542,8 +528,7 @@ def _draw_badges(ax, extent, model: MapModel, kept: list) -> None:
     """Asset badges of a view with few events; a count per place when many. kept: the boxes taken
     (incident groups, then each badge drawn), which a badge steps off rather than hide."""
     for feature in model.badges:
-        st = model.style_of(feature)
-        if st.get("min_zoom", 0) > 0 or not _inside(extent, *feature.coords):
+        if not in_still(model, feature) or not _inside(extent, *feature.coords):
             continue
         x, y = feature.coords
         size = 6.5 if feature.layer == "badge" else 7
@@ -581,12 +566,7 @@ def _draw_badges(ax, extent, model: MapModel, kept: list) -> None:
             parse_math=False,
             clip_on=True,
             gid=feature.fid,
-            bbox={
-                "facecolor": "white" if feature.layer == "badge" else "#333",
-                "edgecolor": "#777",
-                "boxstyle": f"round,pad={BADGE_PAD}",
-                "alpha": 0.92,
-            },
+            bbox={**BADGE_BOX, "facecolor": "white" if feature.layer == "badge" else "#333", "alpha": 0.92},
         )
 
 

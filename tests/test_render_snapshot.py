@@ -81,18 +81,24 @@ def test_map_bad_view(dataset, subset, caption, bad):
         export.map_png(subset, dataset.places, caption, view=bad)
 
 
+def drawn_map(events, places, caption, aspect=None):
+    """(model, figure, renderer) of the snapshot of these events, drawn: text boxes are placed
+    only when the figure is drawn."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    model = snapshot.snapshot_model(events, places)
+    fig = snapshot._draw_map(model, snapshot.map_view(events, places), caption, aspect)
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    return model, fig, canvas.get_renderer()
+
+
 @pytest.mark.parametrize("kind", ["air_patrol", "exercise", None])
 @pytest.mark.parametrize("aspect", [None, "16:9", "4:3"])
 def test_legend_and_badges_stay_inside_the_image(dataset, caption, kind, aspect):
     """A briefing slide: no legend column cut by the image edge, no badge cut by the map's frame."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-
     events = [e for e in dataset.events if kind is None or e.kind == kind]
-    model = snapshot.snapshot_model(events, dataset.places)
-    fig = snapshot._draw_map(model, snapshot.map_view(events, dataset.places), caption, aspect)
-    canvas = FigureCanvasAgg(fig)
-    canvas.draw()  # text boxes are placed when drawn
-    renderer = canvas.get_renderer()
+    _, fig, renderer = drawn_map(events, dataset.places, caption, aspect)
     width = fig.get_figwidth() * fig.dpi
     (legend,) = fig.legends
     box = legend.get_window_extent(renderer)
@@ -118,14 +124,8 @@ def test_legend_and_badges_stay_inside_the_image(dataset, caption, kind, aspect)
 def test_each_badge_in_a_still_image_names_its_event(dataset, caption, countries, expect):
     """A PNG or SVG has no tooltip: a badge reads 'short name · date' above what each side sent,
     and no two badges overlap, none cut by the frame."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-
     events = [e for e in dataset.events if set(countries) & set(e.participants)]
-    model = snapshot.snapshot_model(events, dataset.places)
-    fig = snapshot._draw_map(model, snapshot.map_view(events, dataset.places), caption, None)
-    canvas = FigureCanvasAgg(fig)
-    canvas.draw()
-    renderer = canvas.get_renderer()
+    model, fig, renderer = drawn_map(events, dataset.places, caption)
     (ax,) = fig.axes
     frame = ax.get_window_extent(renderer)
     drawn = [t for t in ax.texts if (t.get_gid() or "").startswith("badge:")]
@@ -337,14 +337,8 @@ def test_group_at_the_frame_stays_inside(dataset, view):
 @pytest.mark.parametrize("aspect", [None, "16:9"])
 def test_badges_step_off_incident_groups(dataset, caption, kind, aspect):
     """On the real data, no badge covers a group's count, and no two groups overlap."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-
     events = [e for e in dataset.events if kind is None or e.kind == kind]
-    model = snapshot.snapshot_model(events, dataset.places)
-    fig = snapshot._draw_map(model, snapshot.map_view(events, dataset.places), caption, aspect)
-    canvas = FigureCanvasAgg(fig)
-    canvas.draw()
-    renderer = canvas.get_renderer()
+    _, fig, renderer = drawn_map(events, dataset.places, caption, aspect)
     (ax,) = fig.axes
     groups = [t.get_bbox_patch().get_window_extent(renderer) for t in ax.texts if isinstance(t, snapshot._GroupMarker)]
     badges = [
