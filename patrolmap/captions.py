@@ -95,10 +95,10 @@ def caption_for(
 
 def caption_lines(caption: Caption) -> list[str]:
     """The caption as plain-text lines, title first (unescaped: escape for HTML/SVG yourself)."""
-    lines = [
-        caption.title,
-        f"Filter: {caption.filters_text}",
-        *([f"Open event: {caption.open_event_text} (drawn heavier, with what each side sent)"] if caption.open_event else []),
+    lines = [caption.title, f"Filter: {caption.filters_text}"]
+    if caption.open_event:
+        lines.append(f"Open event: {caption.open_event_text} (drawn heavier, with what each side sent)")
+    lines += [
         f"Data: {caption.dataset_title}, version {caption.data_version} (last reviewed {caption.data_date}); "
         f"generated {caption.generated.isoformat()}",
         caption.sources_line,

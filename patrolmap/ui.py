@@ -504,6 +504,11 @@ def map_layout():
         return st.columns([5, 3], gap="small")
 
 
+def open_event(view: ViewState) -> str:
+    """The id of the event whose card is open: the event picker's, else the address's."""
+    return st.session_state.get("w_event", view.event) or ""
+
+
 def render_map(
     events, places, view: ViewState, height: int = 560, zoom=None, center=None, narrowed: bool = False
 ) -> dict | None:
@@ -518,7 +523,7 @@ def render_map(
     # A click is in the component's state before the map is drawn: apply it first, so the
     # event it selects is the one highlighted in this very run.
     apply_map_click(st.session_state.get(key))
-    selected = st.session_state.get("w_event", view.event)
+    selected = open_event(view)
     zoom, center = _opening_view(key, view, zoom, center)
     # Built fresh each run: st_folium adds the layers to the map object it is given.
     # The time slider sits where the legend does: in playback the legend starts folded.
@@ -873,8 +878,7 @@ def render_exports(events: list, filters: Filters, view: ViewState, charts: dict
     """Downloads of the current view; each file carries the caption, citation and permalink."""
     dataset = current_dataset()
     # The event whose card is open goes into the map exports as it is on the map: heavier, with its badge.
-    opened = st.session_state.get("w_event", view.event) or ""
-    caption = _caption(captions.view_title(filters, events), events, filters, view, open_event=opened)
+    caption = _caption(captions.view_title(filters, events), events, filters, view, open_event=open_event(view))
     with st.expander("⬇️ Export this view (map, data, report bundle)", expanded=False):
         st.caption(
             f"Every file carries a caption: filter ({cards.md_escape(filters.describe())}), data version, "

@@ -451,7 +451,7 @@ L.LayerGroup.include({
    * A name that would cover another, a count or an incident marker first moves a line or two off
    * it (freeSpot); only when no such spot is free does it give way (or, under a marker, stay). */
   function declutter(map) {
-    var zoom = map.getZoom(), kept = [];
+    var zoom = map.getZoom();
     var frame = map.getContainer().getBoundingClientRect();
     var items = [];
     state.layers.forEach(function (g) {
@@ -491,7 +491,7 @@ L.LayerGroup.include({
     // The map's controls (zoom, scale bar, legend, layer switch) come first: a name or a badge
     // under one moves off it or gives way, as it would to another name (the selected event's
     // badge and the counts excepted).
-    kept = [].map.call(map.getContainer().querySelectorAll(".leaflet-control"), function (el) {
+    var kept = [].map.call(map.getContainer().querySelectorAll(".leaflet-control"), function (el) {
       return el.getBoundingClientRect();
     }).filter(function (r) { return r.width > 0 && r.height > 0; });
     var moves = [], losers = [];

@@ -31,7 +31,8 @@ def map_window(page):
 
 
 VIEW = """() => JSON.stringify([window.map.getCenter(), window.map.getZoom(), !!window.map._animatingZoom,
-    !!(window.map._panAnim && window.map._panAnim._inProgress), document.querySelectorAll('.leaflet-marker-icon').length])"""
+    !!(window.map._panAnim && window.map._panAnim._inProgress),
+    document.querySelectorAll('.leaflet-marker-icon').length])"""
 
 
 def wait_for_settled_view(page, frame, timeout: float = 20.0):
@@ -81,7 +82,8 @@ def test_sea_and_strait_names_are_text_in_the_map(app_url, offline_browser):
 
 
 OVERLAPPING = """() => {
-    const shown = [...document.querySelectorAll('.place-label, .patrol-badge')].filter(el => el.style.display !== 'none');
+    const shown = [...document.querySelectorAll('.place-label, .patrol-badge')]
+        .filter(el => el.style.display !== 'none');
     const boxes = shown.map(el => Object.assign(el.firstChild.getBoundingClientRect().toJSON(), {el}));
     const hits = [];
     boxes.forEach((a, i) => boxes.slice(i + 1).forEach(b => {
@@ -98,7 +100,8 @@ UNDER_CONTROLS = """() => {
     const shown = [...document.querySelectorAll('.place-label, .route-label, .patrol-badge')]
         .filter(el => el.style.display !== 'none' && el.firstChild);
     return shown.filter(el => { const b = el.firstChild.getBoundingClientRect();
-        return controls.some(c => b.left < c.right - 1 && b.right > c.left + 1 && b.top < c.bottom - 1 && b.bottom > c.top + 1); })
+        return controls.some(c => b.left < c.right - 1 && b.right > c.left + 1
+            && b.top < c.bottom - 1 && b.bottom > c.top + 1); })
         .map(el => el.textContent.slice(0, 40));
 }"""
 
@@ -124,13 +127,11 @@ def test_names_and_badges_give_way_when_leaflets_stylesheet_comes_late(app_url, 
     waiting for them: the first placement can measure names and badges laid out without
     leaflet.css. When it arrives they are placed again (seen on a warm server: all seven Iran
     badges drawn over each other)."""
-    import time as clock
-
     page = offline_browser.page()
     page.set_viewport_size({"width": 1280, "height": 720})
 
     def late(route):
-        clock.sleep(1.5)
+        time.sleep(1.5)
         route.continue_()
 
     page.route("**/leaflet.css", late)
@@ -234,7 +235,9 @@ def test_choosing_iran_takes_the_map_to_the_gulf_of_oman(app_url, offline_browse
     assert offline_browser.outside == []
 
 
-IN_VIEW = """(points) => { const b = window.map.getBounds(); return points.map(p => b.contains(L.latLng(p[0], p[1]))); }"""
+IN_VIEW = (
+    """(points) => { const b = window.map.getBounds(); return points.map(p => b.contains(L.latLng(p[0], p[1]))); }"""
+)
 # The map draws the Pacific in continuous longitudes (the Bering Sea at 185, not -175).
 GULF_OF_OMAN, CAPE_TOWN, TOKYO, BERING_SEA = (24.5, 58.5), (-34.0, 18.4), (35.7, 139.7), (58.0, 185.0)
 
@@ -258,8 +261,14 @@ def test_a_link_that_names_a_filter_opens_fitted_to_its_results(app_url, offline
     page.goto(f"{app_url}/Map?{query}")
     frame = map_window(page)
     page.wait_for_timeout(1000)  # the page settles: the frame's last resize refits it
-    assert frame.evaluate(IN_VIEW, inside) == [True] * len(inside), (query, frame.evaluate("() => window.map.getBounds().toBBoxString()"))
-    assert frame.evaluate(IN_VIEW, outside) == [False] * len(outside), (query, frame.evaluate("() => window.map.getBounds().toBBoxString()"))
+    assert frame.evaluate(IN_VIEW, inside) == [True] * len(inside), (
+        query,
+        frame.evaluate("() => window.map.getBounds().toBBoxString()"),
+    )
+    assert frame.evaluate(IN_VIEW, outside) == [False] * len(outside), (
+        query,
+        frame.evaluate("() => window.map.getBounds().toBBoxString()"),
+    )
     assert offline_browser.outside == []
 
 
@@ -353,7 +362,8 @@ def test_the_first_click_on_a_route_opens_its_card_without_a_jump(app_url, offli
             for (let i = 0; i + 1 < pts.length && !p; i++) for (const t of [0.5, 0.3, 0.7, 0.15, 0.85]) {
                 const a = window.map.latLngToContainerPoint(pts[i]), b = window.map.latLngToContainerPoint(pts[i + 1]);
                 const x = a.x + (b.x - a.x) * t, y = a.y + (b.y - a.y) * t, r = box.getBoundingClientRect();
-                if (document.elementFromPoint(r.left + x, r.top + y) === l._path) { p = [r.left + x, r.top + y]; break; }
+                if (document.elementFromPoint(r.left + x, r.top + y) === l._path) {
+                    p = [r.left + x, r.top + y]; break; }
             }
             }); return p; }"""
     )
