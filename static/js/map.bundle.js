@@ -679,7 +679,7 @@ L.LayerGroup.include({
     // laid out in the page's flow, not at their points, and none would give way. Place them again
     // once each sheet has come.
     [].forEach.call(document.querySelectorAll("link[rel=stylesheet]"), function (link) {
-      if (!link.sheet) { link.addEventListener("load", function () { map.invalidateSize(); settle(); }, { once: true }); }
+      if (!link.sheet) { link.addEventListener("load", settle, { once: true }); }
     });
     map.on("moveend", function () { reportView(map); });
   }
